@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerAgentCommand } from './commands/agent';
+import { registerAppCommand } from './commands/app';
+import { AGENT_VERSION } from '../core/version';
+
+const program = new Command()
+  .name('rigshare')
+  .description('Rent out the GPU you already own. Runs the agent, its dashboard, and tools for headless rigs.')
+  .version(AGENT_VERSION)
+  .showHelpAfterError();
+
+registerAppCommand(program);
+registerAgentCommand(program);
+
+await program.parseAsync(process.argv);

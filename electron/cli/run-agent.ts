@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent } from '../core/agent';
+import { createLogger, logDir } from '../core/log/logger';
+import { registerSecret } from '../core/log/scrub';
+import { startServer } from '../server/server';
+import { loadOrCreateToken } from '../server/token';
+
+export interface HeadlessOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const RENDERER_DIR = path.resolve(here, '../../out/renderer');
+
+/** Runs the agent and its dashboard server until SIGINT or SIGTERM. */
+export async function runHeadless(options: HeadlessOptions): Promise<void> {
+  const log = createLogger({ dir: logDir(options.dataDir), name: 'agent', stdout: true });
+  const agent = new Agent({ dataDir: options.dataDir, log });
+  const token = loadOrCreateToken(options.dataDir);
+  registerSecret(token);
+  await agent.start();
+  const server = await startServer({ agent, token, host: options.host, port: options.port, rendererDir: RENDERER_DIR });
+  // The one place the token is shown: on the terminal that started the agent, never in the log.
+  process.stdout.write(`Rigshare dashboard: ${server.dashboardUrl}\n`);
+  log.info({ url: server.url }, 'dashboard server listening');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await server.close();
+    await agent.stop();
+    log.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

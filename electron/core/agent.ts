@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import type { Handlers } from './handlers';
+import type { AgentStatus } from '../../shared/api/events';
+import { dispatch, type DispatchReply } from './dispatch';
+import { hostDiscoveryEnv } from './engine/discovery-env';
+import { ContainerEngine } from './engine/engine';
+import type { DiscoveryEnv } from './engine/socket';
+import { EventBus } from './events';
+import type { Logger } from './log/logger';
+import { createConfBackend, type SettingsBackend } from './settings/backend';
+import { SettingsService, settingsFilePath } from './settings/service';
+import { readSystemInfo } from './system/info';
+import { AGENT_VERSION } from './version';
+
+export interface AgentOptions {
+  dataDir: string;
+  log: Logger;
+  /** The desktop shell passes electron-store; headless runs use conf. */
+  settingsBackend?: (dataDir: string) => SettingsBackend;
+  discovery?: DiscoveryEnv;
+}
+
+/**
+ * The agent: composes the services and implements the app API contract. It never imports
+ * 'electron', so the same agent runs in the desktop app, headless, and in tests.
+ */
+export class Agent {
+  readonly events = new EventBus();
+  readonly engine: ContainerEngine;
+  readonly settings: SettingsService;
+  readonly dataDir: string;
+  readonly log: Logger;
+  private readonly startedAt = Date.now();
+  private readonly handlers: Handlers;
+  private watchers = 0;
+  private state: AgentStatus['state'] = 'starting';
+
+  constructor(options: AgentOptions) {
+    this.dataDir = options.dataDir;
+    this.log = options.log;
+    fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    const openBackend = options.settingsBackend ?? createConfBackend;
+    this.settings = new SettingsService(settingsFilePath(this.dataDir), () => openBackend(this.dataDir), this.log, () =>
+      this.events.emit('data.changed', { topic: 'settings' }),
+    );
+    this.engine = new ContainerEngine(options.discovery ?? hostDiscoveryEnv(), this.log);
+    this.engine.on('status', () => {
+      this.publishStatus();
+      this.events.emit('data.changed', { topic: 'system' });
+    });
+    this.handlers = this.buildHandlers();
+  }
+
+  private buildHandlers(): Handlers {
+    return {
+      'system.info': async () =>
+        readSystemInfo(this.dataDir, this.engine.current(), {
+          version: AGENT_VERSION,
+          dataDir: this.dataDir,
+          uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+        }),
+      'settings.get': async () => this.settings.view(),
+      'settings.update': async (patch) => this.settings.update(patch),
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.engine.start();
+    this.state = 'ready';
+    this.publishStatus();
+    this.log.info({ dataDir: this.dataDir, docker: this.engine.current().reachable }, 'agent ready');
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopping';
+    this.publishStatus();
+    this.engine.stop();
+    this.log.info('agent stopped');
+  }
+
+  call(method: unknown, input: unknown): Promise<DispatchReply> {
+    return dispatch(this.handlers, method, input);
+  }
+
+  status(): AgentStatus {
+    const docker = this.engine.current();
+    const problems = docker.reachable ? [] : [docker.error ?? 'Docker engine unreachable'];
+    const state = this.state === 'ready' && problems.length > 0 ? 'degraded' : this.state;
+    return { state, dockerReachable: docker.reachable, problems, at: Date.now() };
+  }
+
+  private publishStatus(): void {
+    this.events.emit('agent.status', this.status());
+  }
+
+  /** A dashboard is looking: live data may refresh faster. Returns the matching release. */
+  addWatcher(): () => void {
+    this.watchers += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.watchers -= 1;
+    };
+  }
+
+  get watching(): boolean {
+    return this.watchers > 0;
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { CurrencyCode } from '../format/currency';
+
+export const Language = z.enum(['en', 'es', 'sw']);
+export type Language = z.infer<typeof Language>;
+
+/**
+ * Everything the user can change. Defaults make a fresh install usable; each field is read by a
+ * real feature, so nothing here is decorative.
+ */
+export const Settings = z
+  .object({
+    language: Language.default('en'),
+    currency: CurrencyCode.default('USD'),
+    /** Price of one kWh in `currency`. Drives every net-earnings figure. */
+    electricityPricePerKwh: z.number().min(0).max(100).default(0.15),
+    /** Hours per day the rig is offered to the network. */
+    hoursPerDay: z.number().min(0).max(24).default(20),
+  })
+  .strict();
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsPatch = Settings.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export function defaultSettings(): Settings {
+  return Settings.parse({});
+}
