@@ -1,4 +1,4 @@
-import { wordlists } from 'ethers';
+import { LangEn } from 'ethers';
 
 /**
  * Secrets must never reach a log file. Known secret values are registered at run time (tokens,
@@ -17,7 +17,7 @@ export function forgetSecret(value: string): void {
 
 const HEX_KEY = /\b(0x)?[0-9a-fA-F]{64}\b/g;
 const MNEMONIC_MIN_WORDS = 12;
-const english = wordlists.en;
+const english = LangEn.wordlist();
 
 /** Masks each run of 12 or more consecutive BIP-39 words: the shape of a recovery phrase. */
 function maskMnemonics(text: string): string {
