@@ -1,0 +1,9 @@
+import type { ComponentType } from 'react';
+import { DockerSection } from './DockerSection';
+import { SystemSection } from './SystemSection';
+
+/** The Overview is a column of sections; each capability contributes its own. */
+export const overviewSections: { id: string; component: ComponentType }[] = [
+  { id: 'docker', component: DockerSection },
+  { id: 'system', component: SystemSection },
+];

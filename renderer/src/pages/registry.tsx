@@ -1,0 +1,19 @@
+import type { ComponentType } from 'react';
+import { OverviewPage } from './overview/OverviewPage';
+import { SettingsPage } from './settings/SettingsPage';
+
+export interface PageDef {
+  id: string;
+  /** i18n key in the common namespace, under nav. */
+  labelKey: string;
+  component: ComponentType;
+}
+
+/**
+ * The pages the navigation shows, in order. Only pages that work are listed; a capability adds
+ * its page here when it is real.
+ */
+export const pages: PageDef[] = [
+  { id: 'overview', labelKey: 'nav.overview', component: OverviewPage },
+  { id: 'settings', labelKey: 'nav.settings', component: SettingsPage },
+];

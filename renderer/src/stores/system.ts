@@ -1,0 +1,4 @@
+import { getClient } from '../api/client';
+import { createResource } from './resource';
+
+export const systemInfo = createResource('system', () => getClient().call('system.info', {}));
