@@ -80,7 +80,10 @@ export function hardenWebContents(wc: WebContents, app: AppOrigin, openExternal:
  * An IPC message is trusted only from the top frame of the app's own page. A destroyed frame
  * (null), a subframe or any other URL is refused.
  */
-export function isTrustedSender(frame: Pick<WebFrameMain, 'url' | 'parent'> | null | undefined, app: AppOrigin): boolean {
+export function isTrustedSender(
+  frame: Pick<WebFrameMain, 'url' | 'parent'> | null | undefined,
+  app: AppOrigin,
+): boolean {
   if (!frame) return false;
   if (frame.parent !== null) return false;
   return isAppUrl(frame.url, app);

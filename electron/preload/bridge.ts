@@ -15,7 +15,8 @@ export function buildBridge(ipc: BridgeIpc): RigshareBridge {
     bridge[method] = (input: unknown) => ipc.invoke(IPC_CALL_CHANNEL, method, input);
   }
   bridge.subscribe = (event: EventName, listener: (payload: unknown) => void): (() => void) => {
-    if (!isEventName(event)) throw new Error(`Unknown event: ${String(event)}. Subscribe to an event the app API lists.`);
+    if (!isEventName(event))
+      throw new Error(`Unknown event: ${String(event)}. Subscribe to an event the app API lists.`);
     if (typeof listener !== 'function') throw new Error('subscribe needs a listener function.');
     const forward = (_ipcEvent: IpcRendererEvent, name: unknown, payload: unknown): void => {
       if (name === event) listener(payload);
