@@ -226,7 +226,7 @@ describe('IPC', () => {
       FOREIGN_SENDER,
     );
     expect(call).not.toHaveBeenCalled();
-    expect(isTrustedSender(frame(APP_URL), APP)).toBe(true);
+    expect(isTrustedSender(frame(APP_URL) as never, APP)).toBe(true);
   });
 
   it('passes hostile calls from the app page to the contract check, which refuses them', async () => {
@@ -338,14 +338,14 @@ describe('single instance', () => {
   it('a second instance quits without registering anything', () => {
     electron.app.lockAvailable = false;
     const focus = vi.fn();
-    expect(claimSingleInstance(electron.app, focus)).toBe(false);
+    expect(claimSingleInstance(electron.app as never, focus)).toBe(false);
     expect(electron.app.calls).toEqual(['requestSingleInstanceLock', 'quit']);
     expect(electron.app.listenerCount('second-instance')).toBe(0);
   });
 
   it('the first instance holds the lock and focuses itself when another launch starts', () => {
     const focus = vi.fn();
-    expect(claimSingleInstance(electron.app, focus)).toBe(true);
+    expect(claimSingleInstance(electron.app as never, focus)).toBe(true);
     expect(electron.app.calls).toEqual(['requestSingleInstanceLock']);
     electron.app.emit('second-instance', {}, ['rigshare'], '/');
     expect(focus).toHaveBeenCalledTimes(1);
