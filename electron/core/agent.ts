@@ -6,6 +6,8 @@ import { hostDiscoveryEnv } from './engine/discovery-env';
 import { ContainerEngine } from './engine/engine';
 import type { DiscoveryEnv } from './engine/socket';
 import { EventBus } from './events';
+import { GpuService } from './gpu/service';
+import type { Runner } from './gpu/nvidia';
 import type { Logger } from './log/logger';
 import { createConfBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService, settingsFilePath } from './settings/service';
@@ -18,6 +20,8 @@ export interface AgentOptions {
   /** The desktop shell passes electron-store; headless runs use conf. */
   settingsBackend?: (dataDir: string) => SettingsBackend;
   discovery?: DiscoveryEnv;
+  /** Runs GPU vendor tools; tests and benches pass their own. */
+  gpuRunner?: Runner;
 }
 
 /**
@@ -28,11 +32,13 @@ export class Agent {
   readonly events = new EventBus();
   readonly engine: ContainerEngine;
   readonly settings: SettingsService;
+  readonly gpu: GpuService;
   readonly dataDir: string;
   readonly log: Logger;
   private readonly startedAt = Date.now();
   private readonly handlers: Handlers;
   private watchers = 0;
+  private readonly watchListeners = new Set<(watching: boolean) => void>();
   private state: AgentStatus['state'] = 'starting';
 
   constructor(options: AgentOptions) {
@@ -48,6 +54,15 @@ export class Agent {
       this.publishStatus();
       this.events.emit('data.changed', { topic: 'system' });
     });
+    this.gpu = new GpuService({
+      engine: this.engine,
+      dataDir: this.dataDir,
+      log: this.log,
+      publish: (tick) => this.events.emit('gpu.telemetry', tick),
+      settings: () => this.settings.get(),
+      run: options.gpuRunner,
+    });
+    this.onWatchingChange((watching) => this.gpu.telemetry.setFast(watching));
     this.handlers = this.buildHandlers();
   }
 
@@ -61,11 +76,16 @@ export class Agent {
         }),
       'settings.get': async () => this.settings.view(),
       'settings.update': async (patch) => this.settings.update(patch),
+      'gpu.list': async ({ refresh }) => this.gpu.list(refresh ?? false),
+      'gpu.telemetry': async ({ sinceMs }) => this.gpu.history(sinceMs),
+      'readiness.check': async () => this.gpu.readiness(),
+      'earnings.estimate': async (request) => this.gpu.estimate(request),
     };
   }
 
   async start(): Promise<void> {
     await this.engine.start();
+    await this.gpu.start();
     this.state = 'ready';
     this.publishStatus();
     this.log.info({ dataDir: this.dataDir, docker: this.engine.current().reachable }, 'agent ready');
@@ -74,6 +94,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.state = 'stopping';
     this.publishStatus();
+    await this.gpu.stop();
     this.engine.stop();
     this.log.info('agent stopped');
   }
@@ -96,12 +117,24 @@ export class Agent {
   /** A dashboard is looking: live data may refresh faster. Returns the matching release. */
   addWatcher(): () => void {
     this.watchers += 1;
+    if (this.watchers === 1) this.notifyWatching();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.watchers -= 1;
+      if (this.watchers === 0) this.notifyWatching();
     };
+  }
+
+  /** Called when the first dashboard starts watching and when the last one leaves. */
+  onWatchingChange(listener: (watching: boolean) => void): () => void {
+    this.watchListeners.add(listener);
+    return () => this.watchListeners.delete(listener);
+  }
+
+  private notifyWatching(): void {
+    for (const listener of this.watchListeners) listener(this.watching);
   }
 
   get watching(): boolean {

@@ -4,16 +4,21 @@
  */
 import type { z } from 'zod';
 import { coreEvents } from './events';
+import { earningsMethods } from './methods/earnings';
+import { gpuEvents, gpuMethods } from './methods/gpu';
 import { settingsMethods } from './methods/settings';
 import { systemMethods } from './methods/system';
 
 export const methods = {
   ...systemMethods,
   ...settingsMethods,
+  ...gpuMethods,
+  ...earningsMethods,
 } as const;
 
 export const events = {
   ...coreEvents,
+  ...gpuEvents,
 } as const;
 
 export type Methods = typeof methods;

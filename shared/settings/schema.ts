@@ -16,6 +16,10 @@ export const Settings = z
     electricityPricePerKwh: z.number().min(0).max(100).default(0.15),
     /** Hours per day the rig is offered to the network. */
     hoursPerDay: z.number().min(0).max(24).default(20),
+    /** Share of offered hours a renter is expected to use the GPU; scales every earnings estimate. */
+    expectedUtilization: z.number().min(0).max(1).default(0.6),
+    /** Units of a currency per USD typed in by the owner; they win over the bundled, dated table. */
+    exchangeRateOverrides: z.partialRecord(CurrencyCode, z.number().positive().max(1e7)).default({}),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
