@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent';
 import { registerAppCommand } from './commands/app';
+import { registerDetectCommand } from './commands/detect';
+import { registerEstimateCommand } from './commands/estimate';
 import { AGENT_VERSION } from '../core/version';
 
 const program = new Command()
@@ -11,5 +13,7 @@ const program = new Command()
 
 registerAppCommand(program);
 registerAgentCommand(program);
+registerDetectCommand(program);
+registerEstimateCommand(program);
 
 await program.parseAsync(process.argv);

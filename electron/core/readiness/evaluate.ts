@@ -64,13 +64,16 @@ export function toolkitCheck(facts: ToolkitFacts, gpus: Gpu[]): ReadinessCheck {
   return { check: 'nvidia-toolkit', ok: true, detail: `NVIDIA Container Toolkit ${facts.version} (${how})`, fix: null };
 }
 
-export function driverCheck(gpus: Gpu[], nvidiaProblem: string | null): ReadinessCheck {
+/** `toolProblem` is a vendor tool that is installed but failed, timed out or gave unreadable output. */
+export function driverCheck(gpus: Gpu[], toolProblem: { detail: string; fix: string | null } | null): ReadinessCheck {
   if (gpus.length === 0) {
     return {
       check: 'gpu-driver',
       ok: false,
-      detail: nvidiaProblem ?? 'No GPU was found.',
-      fix: 'Install your GPU vendor\'s driver (NVIDIA: nvidia.com/drivers; AMD: ROCm), then press "Check again".',
+      detail: toolProblem?.detail ?? 'No GPU was found.',
+      fix:
+        toolProblem?.fix ??
+        'Install your GPU vendor\'s driver (NVIDIA: nvidia.com/drivers; AMD: ROCm), then press "Check again".',
     };
   }
   const old = gpus.filter((g) => g.vendor === 'nvidia' && g.driver && compareVersions(g.driver, MIN_NVIDIA_DRIVER) < 0);

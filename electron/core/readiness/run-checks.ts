@@ -61,8 +61,7 @@ async function wslStatus(): Promise<{ ok: boolean; detail: string }> {
 
 /** The whole checklist, gathered in parallel. Each check stands alone; one failing does not hide the others. */
 export async function runReadiness(engine: ContainerEngine, inventory: GpuInventory, dataDir: string): Promise<ReadinessCheck[]> {
-  const nvidiaReport = inventory.tools.find((t) => t.tool === 'nvidia-smi');
-  const nvidiaProblem = nvidiaReport && nvidiaReport.state !== 'ok' && nvidiaReport.state !== 'missing' ? nvidiaReport.detail : null;
+  const toolProblem = inventory.tools.find((t) => t.state !== 'ok' && t.state !== 'missing') ?? null;
   const [facts, free, wsl] = await Promise.all([
     toolkitFacts(engine),
     freeBytes(dataDir),
@@ -71,7 +70,7 @@ export async function runReadiness(engine: ContainerEngine, inventory: GpuInvent
   return [
     dockerCheck(engine.current()),
     toolkitCheck(facts, inventory.gpus),
-    driverCheck(inventory.gpus, nvidiaProblem),
+    driverCheck(inventory.gpus, toolProblem),
     diskCheck(dataDir, free),
     memoryCheck(os.totalmem()),
     virtualizationCheck(process.platform, wsl),
