@@ -58,7 +58,8 @@ export class JobLedger {
       insertEvent: db.prepare(`INSERT INTO job_events (job_id, at, type, data_json) VALUES (?, ?, ?, ?)`),
       setStatus: db.prepare(`UPDATE jobs SET status = ? WHERE id = ? AND finished_at IS NULL`),
       setStarted: db.prepare(
-        `UPDATE jobs SET status = 'running', started_at = ?, container_id = ? WHERE id = ? AND finished_at IS NULL`,
+        `UPDATE jobs SET status = 'running', started_at = ?, container_id = ?,
+           lease_expires_at = COALESCE(lease_expires_at, ?) WHERE id = ? AND finished_at IS NULL`,
       ),
       setContainer: db.prepare(`UPDATE jobs SET container_id = ? WHERE id = ? AND finished_at IS NULL`),
       finish: db.prepare(
@@ -111,9 +112,10 @@ export class JobLedger {
     })();
   }
 
-  started(id: string, containerId: string, at = Date.now()): void {
+  /** Marks the job running; a job without a lease from a network gets `leaseExpiresAt`. */
+  started(id: string, containerId: string, at = Date.now(), leaseExpiresAt: number | null = null): void {
     this.db.transaction(() => {
-      this.stmts.setStarted.run(at, containerId, id);
+      this.stmts.setStarted.run(at, containerId, leaseExpiresAt, id);
       this.stmts.insertEvent.run(id, at, 'started', JSON.stringify({ containerId }));
     })();
   }
