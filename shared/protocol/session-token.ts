@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const SessionClaims = z.object({
   /** The node's identity address. */
   sub: z.string(),
+  /** The node id the coordinator gave that address. */
+  nid: z.string(),
   chainId: z.number().int(),
   iat: z.number().int(),
   exp: z.number().int(),

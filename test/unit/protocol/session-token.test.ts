@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mintSessionToken, verifySessionToken } from '../../../shared/protocol/session-token';
 
 const key = randomBytes(32);
-const claims = { sub: '0x' + '1'.repeat(40), chainId: 31337, iat: 1000, exp: 61_000 };
+const claims = { sub: '0x' + '1'.repeat(40), nid: 'node_1', chainId: 31337, iat: 1000, exp: 61_000 };
 
 describe('session tokens', () => {
   it('verifies a fresh token and returns its claims', () => {
