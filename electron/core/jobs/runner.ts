@@ -46,7 +46,7 @@ export interface RunOptions {
   /** When the network's lease ends; without one the job's own maxSeconds is its lease. */
   leaseExpiresAt?: number;
   /** Called once the container exists (tests and the CLI use it to watch a live job). */
-  onContainer?: (containerId: string) => void;
+  onContainer?: (containerId: string) => void | Promise<void>;
 }
 
 export interface RunOutcome extends JobResult {
@@ -149,7 +149,7 @@ export class JobRunner {
         }),
       );
       this.deps.ledger.containerCreated(jobId, container.id);
-      options.onContainer?.(container.id);
+      await options.onContainer?.(container.id);
       const active: ActiveJob = { container, spec, preempting: false, done };
       this.active.set(jobId, active);
       const startedAt = Date.now();
