@@ -86,7 +86,9 @@ const inputs = fc.record({
   perUsd: fc.double({ min: 0.5, max: 5000, noNaN: true }),
 });
 
-function build(p: fc.RecordValue<typeof inputs> extends infer T ? T : never): [EstimateInput, RateCardEntry] {
+type Params = typeof inputs extends fc.Arbitrary<infer T> ? T : never;
+
+function build(p: Params): [EstimateInput, RateCardEntry] {
   const o = { ...offer, fee: p.fee, usdPerHour: { low: p.low, high: p.low + p.spread } };
   return [{ ...base, offers: [o], utilization: p.utilization, hoursPerDay: p.hours, powerW: p.powerW, kwhPrice: p.kwh, perUsd: p.perUsd }, o];
 }
