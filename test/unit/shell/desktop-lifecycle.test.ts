@@ -40,6 +40,19 @@ afterEach(() => {
 const argv = () => ['/opt/Rigshare/rigshare', `--data-dir=${dataDir}`];
 const appFrame = () => ({ url: pathToFileURL(paths.rendererIndex).href, parent: null });
 
+describe('shell paths', () => {
+  it('finds the preload, the renderer and the icons from the main bundle in out/main', async () => {
+    const { shellPaths } = await import('../../../electron/main/paths');
+    const app = path.join(path.sep, 'opt', 'Rigshare', 'resources', 'app.asar');
+    expect(shellPaths(path.join(app, 'out', 'main'))).toEqual({
+      preload: path.join(app, 'out', 'preload', 'index.cjs'),
+      rendererIndex: path.join(app, 'out', 'renderer', 'index.html'),
+      trayIcon: path.join(app, 'resources', 'icons', 'tray.png'),
+      windowIcon: path.join(app, 'resources', 'icons', 'icon.png'),
+    });
+  });
+});
+
 describe('desktop lifecycle', () => {
   it('a second launch quits before opening anything or touching the data dir', async () => {
     electron.app.lockAvailable = false;
