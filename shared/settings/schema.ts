@@ -12,8 +12,8 @@ export const Settings = z
   .object({
     language: Language.default('en'),
     currency: CurrencyCode.default('USD'),
-    /** Price of one kWh in `currency`. Drives every net-earnings figure. */
-    electricityPricePerKwh: z.number().min(0).max(100).default(0.15),
+    /** Price of one kWh in `currency` (up to 100 000: a kWh costs hundreds of pesos or naira). Drives every net-earnings figure. */
+    electricityPricePerKwh: z.number().min(0).max(100_000).default(0.15),
     /** Hours per day the rig is offered to the network. */
     hoursPerDay: z.number().min(0).max(24).default(20),
     /** Share of offered hours a renter is expected to use the GPU; scales every earnings estimate. */

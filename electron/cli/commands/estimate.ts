@@ -92,7 +92,7 @@ export function registerEstimateCommand(program: Command): void {
       .description('estimate net earnings per network and tier, after electricity, in your currency')
       .option('--gpu <key>', 'GPU model key, e.g. rtx-4090 (default: the detected card)')
       .option('--detect', 'use the GPU detected in this machine')
-      .option('--kwh-price <n>', 'electricity price per kWh in the chosen currency', nonNegative(100))
+      .option('--kwh-price <n>', 'electricity price per kWh in the chosen currency', nonNegative(100_000))
       .option('--currency <code>', `currency: ${CurrencyCode.options.join(', ')}`, currency)
       .option('--hours <n>', 'hours per day offered to networks', nonNegative(24))
       .option('--utilization <percent>', 'share of offered hours actually rented', nonNegative(100))

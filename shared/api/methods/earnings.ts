@@ -8,7 +8,7 @@ export const EstimateRequest = z
   .object({
     gpuKey: z.string().min(1).max(64).optional(),
     powerW: z.number().positive().max(5000).optional(),
-    kwhPrice: z.number().min(0).max(100).optional(),
+    kwhPrice: z.number().min(0).max(100_000).optional(),
     currency: CurrencyCode.optional(),
     hoursPerDay: z.number().min(0).max(24).optional(),
     utilization: z.number().min(0).max(1).optional(),
