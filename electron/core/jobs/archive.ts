@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { OutputFile } from '../../../shared/jobs/result';
 
@@ -27,6 +26,8 @@ export async function collectArchive(source: NodeJS.ReadableStream, options: Col
   let total = 0;
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
+    // A refusal destroys the reader, which errors the entry being read; that is expected.
+    stream.on('error', () => {});
     const fail = (err: Error): void => {
       stream.resume();
       extract.destroy(err);
@@ -67,12 +68,32 @@ export async function collectArchive(source: NodeJS.ReadableStream, options: Col
     });
   });
   try {
-    await pipeline(source, extract);
+    await drain(source, extract);
   } catch (err) {
     fs.rmSync(options.saveTo, { recursive: true, force: true });
     throw err;
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Feeds the engine's stream into the tar reader; a refusal stops the read at once. */
+export function drain(source: NodeJS.ReadableStream, extract: tar.Extract): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (err) {
+        (source as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      } else resolve();
+    };
+    extract.on('error', settle);
+    extract.on('finish', () => settle());
+    extract.on('close', () => settle());
+    source.on('error', settle);
+    source.pipe(extract as unknown as NodeJS.WritableStream);
+  });
 }
 
 /** `output/a/b.txt` → `a/b.txt`; null when the path would leave the folder. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import type { JobLogLine, JobProgress } from '../../../shared/api/methods/jobs';
@@ -11,7 +10,7 @@ import type { EgressGate, EgressSession } from '../egress/gate';
 import type { EngineEvent } from '../engine/engine';
 import type { JobLedger } from '../ledger/job-ledger';
 import type { Logger } from '../log/logger';
-import { buildArchive, collectArchive, OutputRefused } from './archive';
+import { buildArchive, collectArchive, drain, OutputRefused } from './archive';
 import { ignoreMissing, removeJobObjects } from './cleanup';
 import { ImageRefused, prepareImage } from './image';
 import { InputRefused, resolveInputs } from './inputs';
@@ -226,13 +225,17 @@ export class JobRunner {
     let timedOut = false;
     let timer: NodeJS.Timeout | null = null;
     try {
+      const docker = this.deps.docker();
+      // A fresh job is attached before it starts, so no output is lost to the engine's own
+      // (capped, rotating) log file; after a restart the engine's log is all there is.
+      const logs = when.start
+        ? ((await container.attach({ stream: true, stdout: true, stderr: true, logs: false })) as NodeJS.ReadableStream)
+        : ((await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream);
       if (when.start) {
         await container.start();
         this.deps.ledger.started(jobId, container.id, when.startedAt, when.lease);
       }
       this.progress(jobId, 'running', when.start ? 'started' : 're-attached after a restart');
-      const docker = this.deps.docker();
-      const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
       docker.modem.demuxStream(logs, capture.writable('stdout'), capture.writable('stderr'));
       const logsEnded = new Promise<void>((resolve) => {
         logs.on('end', resolve);
@@ -491,7 +494,7 @@ async function fingerprint(container: Docker.Container, dir: string): Promise<st
       s.on('end', next);
       s.resume();
     });
-    await pipeline(stream, extract);
+    await drain(stream, extract);
     return parts.join('|');
   } catch {
     return '';

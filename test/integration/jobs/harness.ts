@@ -86,7 +86,7 @@ export async function startRig(options: { egress?: EgressGate; graceSeconds?: nu
 }
 
 /** A spec for the busybox test image running `sh -c script`. */
-export function shJob(script: string, overrides: Partial<JobSpecInput> & { resources?: Partial<JobSpecInput['resources']> } = {}): JobSpecInput {
+export function shJob(script: string, overrides: Omit<Partial<JobSpecInput>, 'resources'> & { resources?: Partial<JobSpecInput['resources']> } = {}): JobSpecInput {
   const { resources, ...rest } = overrides;
   return {
     image: testImage('busybox'),
