@@ -31,7 +31,19 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function refuse(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden' };
+
+function refuse(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  if (req.headers.upgrade) {
+    // A refused WebSocket upgrade has no HTTP response object to finish; answer on the raw socket
+    // and close it, or the connection would linger and hold the server open.
+    reply.hijack();
+    const body = JSON.stringify({ error: { code, message } });
+    req.raw.socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    return reply;
+  }
   return reply.code(status).send({ error: { code, message } });
 }
 
@@ -42,15 +54,15 @@ function refuse(reply: FastifyReply, status: number, code: string, message: stri
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { agent, token } = options;
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 256 * 1024, forceCloseConnections: true });
   let boundPort = options.port;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!hostAllowed(req.headers.host, boundPort)) {
-      return refuse(reply, 403, 'forbidden', 'Host not allowed. Open the dashboard by its 127.0.0.1 or localhost address.');
+      return refuse(req, reply, 403, 'forbidden', 'Host not allowed. Open the dashboard by its 127.0.0.1 or localhost address.');
     }
     if (!originAllowed(req.headers.origin, req.headers.host)) {
-      return refuse(reply, 403, 'forbidden', 'Cross-site request refused.');
+      return refuse(req, reply, 403, 'forbidden', 'Cross-site request refused.');
     }
     const url = new URL(req.url, 'http://local');
     const queryToken = url.searchParams.get('token') ?? undefined;
@@ -62,7 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
     const cookie = parseCookies(req.headers.cookie)[AUTH_COOKIE];
     if (!tokensMatch(bearer, token) && !tokensMatch(cookie, token)) {
-      return refuse(reply, 401, 'unauthorized', 'Missing or wrong dashboard token. Open the URL the agent printed.');
+      return refuse(req, reply, 401, 'unauthorized', 'Missing or wrong dashboard token. Open the URL the agent printed.');
     }
   });
 
