@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { EarningsPage } from './earnings/EarningsPage';
 import { OverviewPage } from './overview/OverviewPage';
 import { SettingsPage } from './settings/SettingsPage';
 
@@ -15,5 +16,6 @@ export interface PageDef {
  */
 export const pages: PageDef[] = [
   { id: 'overview', labelKey: 'nav.overview', component: OverviewPage },
+  { id: 'earnings', labelKey: 'earnings:nav', component: EarningsPage },
   { id: 'settings', labelKey: 'nav.settings', component: SettingsPage },
 ];
