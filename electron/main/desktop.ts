@@ -5,7 +5,7 @@ import { defaultDataDir } from '../core/paths';
 import { dataDirFromArgv } from './args';
 import { registerIpc, forwardEvents } from './ipc';
 import { devOrigin, fileOrigin, type AppOrigin } from './origin';
-import { shellPaths, type ShellPaths } from './paths';
+import { resourcesDirFor, shellPaths, type ShellPaths } from './paths';
 import { createElectronStoreBackend } from './settings-store';
 import { claimSingleInstance } from './single-instance';
 import { createTray } from './tray';
@@ -44,7 +44,7 @@ export function resolveAppOrigin(isPackaged: boolean, env: NodeJS.ProcessEnv, pa
 export async function startDesktop(options: DesktopOptions = {}): Promise<Desktop | null> {
   const argv = options.argv ?? process.argv;
   const env = options.env ?? process.env;
-  const paths = options.paths ?? shellPaths();
+  const paths = options.paths ?? shellPaths(undefined, resourcesDirFor(app.isPackaged, process.resourcesPath));
 
   const dataDir = dataDirFromArgv(argv) ?? defaultDataDir(process.platform, env);
   // Chromium's profile and the single-instance lock follow the data dir, so separate data

@@ -16,6 +16,7 @@ vi.hoisted(() => {
 });
 
 const { startDesktop } = await import('../../../electron/main/desktop');
+const { resourcesDirFor, shellPaths } = await import('../../../electron/main/paths');
 const { createConfBackend } = await import('../../../electron/core/settings/backend');
 
 let dataDir: string;
@@ -28,6 +29,7 @@ beforeEach(() => {
   paths = {
     preload: path.join(root, 'out/preload/index.cjs'),
     rendererIndex: path.join(root, 'out/renderer/index.html'),
+    resourcesDir: path.join(root, 'resources'),
     trayIcon: path.join(root, 'resources/icons/tray.png'),
     windowIcon: path.join(root, 'resources/icons/icon.png'),
   };
@@ -41,15 +43,26 @@ const argv = () => ['/opt/Rigshare/rigshare', `--data-dir=${dataDir}`];
 const appFrame = () => ({ url: pathToFileURL(paths.rendererIndex).href, parent: null });
 
 describe('shell paths', () => {
-  it('finds the preload, the renderer and the icons from the main bundle in out/main', async () => {
-    const { shellPaths } = await import('../../../electron/main/paths');
-    const app = path.join(path.sep, 'opt', 'Rigshare', 'resources', 'app.asar');
-    expect(shellPaths(path.join(app, 'out', 'main'))).toEqual({
-      preload: path.join(app, 'out', 'preload', 'index.cjs'),
-      rendererIndex: path.join(app, 'out', 'renderer', 'index.html'),
-      trayIcon: path.join(app, 'resources', 'icons', 'tray.png'),
-      windowIcon: path.join(app, 'resources', 'icons', 'icon.png'),
+  it('finds the preload and the renderer inside app.asar, and resources/ beside it when packaged', () => {
+    const installed = path.join(path.sep, 'opt', 'Rigshare', 'resources');
+    const mainDir = path.join(installed, 'app.asar', 'out', 'main');
+    const resources = resourcesDirFor(true, installed, mainDir);
+    expect(resources).toBe(path.join(installed, 'resources'));
+    expect(shellPaths(mainDir, resources)).toEqual({
+      preload: path.join(installed, 'app.asar', 'out', 'preload', 'index.cjs'),
+      rendererIndex: path.join(installed, 'app.asar', 'out', 'renderer', 'index.html'),
+      resourcesDir: path.join(installed, 'resources'),
+      trayIcon: path.join(installed, 'resources', 'icons', 'tray.png'),
+      windowIcon: path.join(installed, 'resources', 'icons', 'icon.png'),
     });
+  });
+
+  it('uses the source tree’s resources/ when running the built app unpackaged', () => {
+    const repo = path.resolve(import.meta.dirname, '../../..');
+    const paths = shellPaths(path.join(repo, 'out', 'main'));
+    expect(paths.resourcesDir).toBe(path.join(repo, 'resources'));
+    expect(fs.existsSync(paths.trayIcon)).toBe(true);
+    expect(fs.existsSync(paths.windowIcon)).toBe(true);
   });
 });
 
