@@ -54,7 +54,11 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
   let ready = false;
   const showWindow = (): void => {
     if (!ready) return;
-    if (!win || win.isDestroyed()) win = openWindow();
+    if (!win || win.isDestroyed()) {
+      // A new window shows itself once painted (ready-to-show).
+      win = openWindow();
+      return;
+    }
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();

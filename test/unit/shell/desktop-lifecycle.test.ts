@@ -94,6 +94,9 @@ describe('desktop lifecycle', () => {
       nodeIntegration: false,
     });
     expect(win!.loadedUrl).toBe(pathToFileURL(paths.rendererIndex).href);
+    expect(win!.isVisible()).toBe(false);
+    expect(desktop.agent.watching).toBe(false);
+    win!.emit('ready-to-show');
     expect(win!.isVisible()).toBe(true);
     expect(desktop.agent.watching).toBe(true);
 
