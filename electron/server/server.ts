@@ -9,6 +9,20 @@ import { tokensMatch } from './token';
 
 export const AUTH_COOKIE = 'rigshare_token';
 
+/** The same policy the desktop shell enforces, plus a ban on framing the dashboard. */
+const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface ServerOptions {
   agent: Agent;
   token: string;
@@ -82,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', DASHBOARD_CSP);
     return payload;
   });
 
