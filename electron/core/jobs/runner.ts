@@ -162,10 +162,11 @@ export class JobRunner {
       return this.record(jobId, createdAt, { status: refused ? 'rejected' : 'failed', reason });
     } finally {
       this.active.delete(jobId);
-      await egress?.close().catch((err: Error) => this.deps.log.warn({ jobId, err: err.message }, 'closing egress failed'));
+      // Containers go first: a network cannot be removed while a container is attached.
       await removeJobObjects(docker, jobId).catch((err: Error) =>
         this.deps.log.error({ jobId, err: err.message }, 'could not remove the job container or volumes'),
       );
+      await egress?.close().catch((err: Error) => this.deps.log.warn({ jobId, err: err.message }, 'closing egress failed'));
     }
   }
 
@@ -394,6 +395,9 @@ export class JobRunner {
       await removeJobObjects(docker, job.id);
       cleaned.push(job.id);
     }
+    await this.deps.egress.sweep?.([...this.active.keys()]).catch((err: Error) =>
+      this.deps.log.warn({ err: err.message }, 'could not sweep stale egress rules'),
+    );
     return { reattached, cleaned };
   }
 
@@ -414,8 +418,8 @@ export class JobRunner {
       outcome = this.record(jobId, startedAt, { status: 'failed', reason: `Lost the job after re-attaching: ${(err as Error).message}` });
     } finally {
       this.active.delete(jobId);
-      await egress?.close().catch(() => {});
       await removeJobObjects(docker, jobId).catch(() => {});
+      await egress?.close().catch(() => {});
     }
     resolveDone(outcome);
   }
