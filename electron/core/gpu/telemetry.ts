@@ -103,11 +103,13 @@ export class GpuTelemetry {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      const started = Date.now();
       this.inFlight = this.tick()
         .then(() => undefined, () => undefined)
         .finally(() => {
           this.inFlight = null;
-          if (this.running) this.schedule(this.intervalMs);
+          // Keep the rate steady: the time the tool took counts against the wait.
+          if (this.running) this.schedule(Math.max(0, this.intervalMs - (Date.now() - started)));
         });
     }, delayMs);
     this.timer.unref();
