@@ -7,6 +7,7 @@ import { ContainerEngine } from './engine/engine';
 import type { DiscoveryEnv } from './engine/socket';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
+import { JobService } from './jobs/service';
 import type { Runner } from './gpu/nvidia';
 import type { Logger } from './log/logger';
 import { createConfBackend, type SettingsBackend } from './settings/backend';
@@ -33,6 +34,7 @@ export class Agent {
   readonly engine: ContainerEngine;
   readonly settings: SettingsService;
   readonly gpu: GpuService;
+  readonly jobs: JobService;
   readonly dataDir: string;
   readonly log: Logger;
   private readonly startedAt = Date.now();
@@ -63,6 +65,13 @@ export class Agent {
       run: options.gpuRunner,
     });
     this.onWatchingChange((watching) => this.gpu.telemetry.setFast(watching));
+    this.jobs = new JobService({
+      dataDir: this.dataDir,
+      engine: this.engine,
+      log: this.log,
+      events: this.events,
+      settings: () => this.settings.get(),
+    });
     this.handlers = this.buildHandlers();
   }
 
@@ -80,12 +89,14 @@ export class Agent {
       'gpu.telemetry': async ({ sinceMs }) => this.gpu.history(sinceMs),
       'readiness.check': async () => this.gpu.readiness(),
       'earnings.estimate': async (request) => this.gpu.estimate(request),
+      ...this.jobs.handlers(),
     };
   }
 
   async start(): Promise<void> {
     await this.engine.start();
     await this.gpu.start();
+    await this.jobs.start();
     this.state = 'ready';
     this.publishStatus();
     this.log.info({ dataDir: this.dataDir, docker: this.engine.current().reachable }, 'agent ready');
@@ -96,6 +107,7 @@ export class Agent {
     this.publishStatus();
     await this.gpu.stop();
     this.engine.stop();
+    this.jobs.stop();
     this.log.info('agent stopped');
   }
 

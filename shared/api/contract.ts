@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { coreEvents } from './events';
 import { earningsMethods } from './methods/earnings';
 import { gpuEvents, gpuMethods } from './methods/gpu';
+import { jobsEvents, jobsMethods } from './methods/jobs';
 import { settingsMethods } from './methods/settings';
 import { systemMethods } from './methods/system';
 
@@ -14,11 +15,13 @@ export const methods = {
   ...settingsMethods,
   ...gpuMethods,
   ...earningsMethods,
+  ...jobsMethods,
 } as const;
 
 export const events = {
   ...coreEvents,
   ...gpuEvents,
+  ...jobsEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -20,6 +20,11 @@ export const Settings = z
     expectedUtilization: z.number().min(0).max(1).default(0.6),
     /** Units of a currency per USD typed in by the owner; they win over the bundled, dated table. */
     exchangeRateOverrides: z.partialRecord(CurrencyCode, z.number().positive().max(1e7)).default({}),
+    /** Registries (host[:port]) that job images may come from; `*` allows any. */
+    registryAllowlist: z
+      .array(z.string().min(1).max(253).regex(/^(\*|[A-Za-z0-9.-]+(:\d+)?)$/, 'must be a registry host, like ghcr.io or 127.0.0.1:5000'))
+      .max(64)
+      .default(['docker.io', 'ghcr.io', 'nvcr.io']),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
