@@ -3,6 +3,8 @@ import { registerAgentCommand } from './commands/agent';
 import { registerAppCommand } from './commands/app';
 import { registerDetectCommand } from './commands/detect';
 import { registerEstimateCommand } from './commands/estimate';
+import { registerJobCommand } from './commands/job';
+import { registerSelfTestCommand } from './commands/selftest';
 import { AGENT_VERSION } from '../core/version';
 
 const program = new Command()
@@ -15,5 +17,7 @@ registerAppCommand(program);
 registerAgentCommand(program);
 registerDetectCommand(program);
 registerEstimateCommand(program);
+registerJobCommand(program);
+registerSelfTestCommand(program);
 
 await program.parseAsync(process.argv);

@@ -51,11 +51,23 @@ export async function prepareImage(
     throw new ImageRefused(`The image's digest could not be confirmed: ${expected} is not among ${JSON.stringify(info.RepoDigests ?? [])}.`);
   }
   const env = info.Config?.Env ?? [];
+  refuseLoaderOverrides(env);
+  return { env, pulled };
+}
+
+/** A locally built image named by its content id: it must exist and pass the same env check. */
+export async function checkLocalImage(docker: Docker, imageId: string): Promise<void> {
+  if (!/^sha256:[a-f0-9]{64}$/.test(imageId)) throw new ImageRefused(`"${imageId}" is not an image content id.`);
+  const info = await inspectOrNull(docker, imageId);
+  if (!info || info.Id !== imageId) throw new ImageRefused(`The local image ${imageId} is not on this machine.`);
+  refuseLoaderOverrides(info.Config?.Env ?? []);
+}
+
+function refuseLoaderOverrides(env: string[]): void {
   const bad = env.map((e) => e.split('=')[0]!).filter(isForbiddenEnvName);
   if (bad.length > 0) {
     throw new ImageRefused(`The image sets ${bad.join(', ')} in its environment; images may not override the loader or the GPU runtime.`);
   }
-  return { env, pulled };
 }
 
 async function inspectOrNull(docker: Docker, image: string): Promise<Docker.ImageInspectInfo | null> {

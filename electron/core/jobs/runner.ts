@@ -12,7 +12,7 @@ import type { JobLedger } from '../ledger/job-ledger';
 import type { Logger } from '../log/logger';
 import { buildArchive, collectArchive, drain, OutputRefused } from './archive';
 import { ignoreMissing, removeJobObjects } from './cleanup';
-import { ImageRefused, prepareImage } from './image';
+import { checkLocalImage, ImageRefused, prepareImage } from './image';
 import { InputRefused, resolveInputs } from './inputs';
 import { DEFAULT_LOG_CAPS, LogCapture, type LogCaps } from './log-capture';
 import { JOB_ID_PATTERN, JOB_LABEL, jobLabels, volumeName } from './names';
@@ -46,6 +46,11 @@ export interface RunOptions {
   leaseExpiresAt?: number;
   /** Called once the container exists (tests and the CLI use it to watch a live job). */
   onContainer?: (containerId: string) => void | Promise<void>;
+  /**
+   * Run an image built on this machine (the self-test's probe image), named by its content id
+   * `sha256:…` instead of a registry digest. Never set for jobs from a network.
+   */
+  localImageId?: string;
 }
 
 export interface RunOutcome extends JobResult {
@@ -127,19 +132,23 @@ export class JobRunner {
       }
       this.progress(jobId, 'pulling', `preparing image ${spec.image}`);
       this.deps.ledger.event(jobId, 'pulling', { image: spec.image }, 'pulling');
-      await prepareImage(docker, spec.image, this.deps.registryAllowlist(), (p) =>
-        this.deps.onProgress?.({ jobId, status: 'pulling', message: p.status, pull: { layer: p.layer, current: p.current, total: p.total } }),
-      );
+      const imageRef = options.localImageId
+        ? (await checkLocalImage(docker, options.localImageId), options.localImageId)
+        : (await prepareImage(docker, spec.image, this.deps.registryAllowlist(), (p) =>
+            this.deps.onProgress?.({ jobId, status: 'pulling', message: p.status, pull: { layer: p.layer, current: p.current, total: p.total } }),
+          ),
+          spec.image);
+      const runSpec: JobSpec = { ...spec, image: imageRef };
       const inputs = await resolveInputs(spec);
 
       for (const kind of ['input', 'output', 'checkpoint'] as const) {
         await docker.createVolume({ Name: volumeName(jobId, kind), Labels: jobLabels(jobId) });
       }
-      await this.prepareVolumes(docker, jobId, spec, inputs);
+      await this.prepareVolumes(docker, jobId, runSpec, inputs);
       if (spec.network === 'egress') egress = await this.deps.egress.open(docker, jobId);
 
       const container = await docker.createContainer(
-        sandboxOptions(spec, {
+        sandboxOptions(runSpec, {
           jobId,
           gpuUuids,
           network: egress?.networkName ?? 'none',
