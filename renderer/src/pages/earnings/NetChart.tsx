@@ -26,7 +26,7 @@ export function NetChart({ view }: { view: EstimateView }) {
           const n = o.perMonth.net;
           return (
             <g key={`${o.network}-${o.tier}`}>
-              <text x={0} y={y + 14} fontSize="12">
+              <text x={0} y={y + 14} fontSize="12" fill="currentColor">
                 {o.network} · {o.tier}
               </text>
               <rect
@@ -41,7 +41,7 @@ export function NetChart({ view }: { view: EstimateView }) {
             </g>
           );
         })}
-        <text x={x(0)} y={height - 4} fontSize="11" textAnchor="middle">
+        <text x={x(0)} y={height - 4} fontSize="11" textAnchor="middle" fill="currentColor">
           {fmt.money(0, view.currency)}
         </text>
       </svg>

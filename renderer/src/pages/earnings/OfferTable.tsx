@@ -24,10 +24,11 @@ export function OfferTable({ view }: { view: EstimateView }) {
             <td>
               <strong>{o.network}</strong> · {o.tier}
               <br />
-              <small title={o.note ?? undefined}>
+              <small>
                 {t('rate', { low: fmt.money(o.usdPerHour.low, 'USD'), high: fmt.money(o.usdPerHour.high, 'USD') })} ·{' '}
                 {t(o.feeAssumed ? 'feeAssumed' : 'fee', { fee: fmt.percent(o.fee) })} · {o.source} ({o.sourceDate})
               </small>
+              {o.note && <p className="note">{o.note}</p>}
             </td>
             <td>{range(o.perMonth.gross)}</td>
             <td>{money(o.perMonth.electricity.low)}</td>
