@@ -52,6 +52,74 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'earnings per job, payout statements and their checks, heartbeats and uptime receipts',
+    up(db) {
+      db.exec(`
+        -- What the network's signed completion receipt said this rig earned for a job.
+        CREATE TABLE job_earnings (
+          job_id       TEXT PRIMARY KEY,
+          lease_id     TEXT NOT NULL,
+          completed_at INTEGER NOT NULL,
+          gpu_ms       INTEGER NOT NULL,
+          gross        INTEGER NOT NULL,
+          fee          INTEGER NOT NULL,
+          net          INTEGER NOT NULL,
+          receipt_json TEXT NOT NULL
+        );
+        CREATE INDEX job_earnings_by_time ON job_earnings (completed_at);
+
+        -- Signed settlement statements as received, and where each stands after the last check.
+        CREATE TABLE payout_statements (
+          statement_id    TEXT PRIMARY KEY,
+          received_at     INTEGER NOT NULL,
+          period_from     INTEGER NOT NULL,
+          period_to       INTEGER NOT NULL,
+          amount          INTEGER NOT NULL,
+          token_address   TEXT NOT NULL,
+          token_symbol    TEXT NOT NULL,
+          token_decimals  INTEGER NOT NULL,
+          tx_hash         TEXT NOT NULL,
+          envelope_json   TEXT NOT NULL,
+          status          TEXT NOT NULL DEFAULT 'missing',
+          reasons_json    TEXT NOT NULL DEFAULT '[]',
+          chain_amount    INTEGER,
+          ledger_amount   INTEGER NOT NULL DEFAULT 0,
+          confirmations   INTEGER NOT NULL DEFAULT 0,
+          block_number    INTEGER,
+          block_hash      TEXT,
+          seen_block_hash TEXT,
+          checked_at      INTEGER
+        );
+        CREATE INDEX payout_statements_by_period ON payout_statements (period_to DESC);
+
+        -- Every heartbeat this rig tried to send, answered or not: the local half of uptime.
+        CREATE TABLE uptime_heartbeats (
+          nonce    TEXT PRIMARY KEY,
+          at       INTEGER NOT NULL,
+          state    TEXT NOT NULL,
+          outcome  TEXT NOT NULL
+        );
+        CREATE INDEX uptime_heartbeats_by_time ON uptime_heartbeats (at);
+
+        -- The network's signed receipts: the half of uptime a third party can check.
+        CREATE TABLE uptime_receipts (
+          nonce           TEXT PRIMARY KEY,
+          heartbeat_nonce TEXT NOT NULL UNIQUE,
+          received_at     INTEGER NOT NULL,
+          paused          INTEGER NOT NULL,
+          envelope_json   TEXT NOT NULL
+        );
+        CREATE INDEX uptime_receipts_by_time ON uptime_receipts (received_at);
+        CREATE TABLE uptime_rejections (
+          seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+          at     INTEGER NOT NULL,
+          reason TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** Runs every migration newer than the file, each in its own transaction with its version bump. */
