@@ -24,7 +24,11 @@ export interface ResolvedRate {
   date: string | null;
 }
 
-export function resolveRate(table: ExchangeTable, currency: CurrencyCode, overrides: ExchangeOverrides = {}): ResolvedRate {
+export function resolveRate(
+  table: ExchangeTable,
+  currency: CurrencyCode,
+  overrides: ExchangeOverrides = {},
+): ResolvedRate {
   const override = overrides[currency];
   if (override !== undefined) return { currency, perUsd: override, origin: 'user', date: null };
   const perUsd = table.rates[currency];

@@ -14,7 +14,11 @@ function slug(text: string): string {
 
 /** GeForce / Quadro / Tesla / RTX workstation names. */
 function nvidiaKey(name: string, vramMiB: number | null): string {
-  const n = name.replace(/\bNVIDIA\b/gi, '').replace(/\bGeForce\b/gi, '').replace(/\s+/g, ' ').trim();
+  const n = name
+    .replace(/\bNVIDIA\b/gi, '')
+    .replace(/\bGeForce\b/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const laptop = /\b(laptop|mobile|max-q)\b/i.test(n) ? '-laptop' : '';
 
   const consumer = /\b(RTX|GTX)\s*(\d{4})\s*(Ti)?\s*(SUPER)?\s*(D)?\b/i.exec(n);
@@ -30,7 +34,8 @@ function nvidiaKey(name: string, vramMiB: number | null): string {
   }
 
   const memGb = /(\d+)\s*GB/i.exec(n)?.[1];
-  const datacenter = /\b(A100|H100|H200|B200|B100|GH200|A800|H800|V100|A30|A10G?|A40|A16|A2|L40S?|L4|T4|P100|K80)\b/i.exec(n);
+  const datacenter =
+    /\b(A100|H100|H200|B200|B100|GH200|A800|H800|V100|A30|A10G?|A40|A16|A2|L40S?|L4|T4|P100|K80)\b/i.exec(n);
   if (datacenter) {
     const chip = datacenter[1]!.toLowerCase();
     if (chip === 'a100' || chip === 'h100' || chip === 'v100' || chip === 'a800' || chip === 'h800') {

@@ -2,7 +2,8 @@
  * Values vendor tools print when a field has no reading. nvidia-smi has used "[N/A]",
  * "[Not Supported]" and a bare "N/A" across driver generations; rocm-smi prints "N/A".
  */
-const NO_VALUE = /^(\[?n\/a\]?|\[not supported\]|\[unknown error\]|\[insufficient permissions\]|\[requested functionality has been deprecated\]|\[gpu is lost\]|)$/i;
+const NO_VALUE =
+  /^(\[?n\/a\]?|\[not supported\]|\[unknown error\]|\[insufficient permissions\]|\[requested functionality has been deprecated\]|\[gpu is lost\]|)$/i;
 
 export function isNoValue(raw: string | undefined | null): boolean {
   return raw === undefined || raw === null || NO_VALUE.test(raw.trim());

@@ -41,7 +41,8 @@ export function formatDetect(report: DetectReport): string {
     );
   }
   for (const t of report.tools) {
-    if (t.state !== 'ok' && t.state !== 'missing') lines.push(`! ${t.tool}: ${t.detail}${t.fix ? `\n    fix: ${t.fix}` : ''}`);
+    if (t.state !== 'ok' && t.state !== 'missing')
+      lines.push(`! ${t.tool}: ${t.detail}${t.fix ? `\n    fix: ${t.fix}` : ''}`);
   }
   lines.push('', 'Readiness:');
   for (const c of report.readiness) {

@@ -75,8 +75,12 @@ export function formatEstimate(view: EstimateView): string {
     lines.push(`No public rates for ${view.gpuKey} yet. Rate cards cover: ${view.knownKeys.join(', ')}.`);
   }
   for (const o of view.offers) {
-    lines.push(`${o.network} · ${o.tier}   ($${o.usdPerHour.low.toFixed(2)}–${o.usdPerHour.high.toFixed(2)}/h, fee ${Math.round(o.fee * 100)}%${o.feeAssumed ? ' assumed' : ''})`);
-    lines.push(`  per month: gross ${range(o.perMonth.gross)}, electricity ${money(o.perMonth.electricity.low)}, net ${range(o.perMonth.net)}`);
+    lines.push(
+      `${o.network} · ${o.tier}   ($${o.usdPerHour.low.toFixed(2)}–${o.usdPerHour.high.toFixed(2)}/h, fee ${Math.round(o.fee * 100)}%${o.feeAssumed ? ' assumed' : ''})`,
+    );
+    lines.push(
+      `  per month: gross ${range(o.perMonth.gross)}, electricity ${money(o.perMonth.electricity.low)}, net ${range(o.perMonth.net)}`,
+    );
     lines.push(`  break-even electricity price: ${range(o.breakEvenKwhPrice)} per kWh`);
     if (o.warning === 'loses-money') lines.push('  WARNING: at this electricity price this offer loses money.');
     if (o.warning === 'may-lose-money') lines.push('  WARNING: at the low end of its rates this offer loses money.');

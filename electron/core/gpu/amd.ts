@@ -16,7 +16,16 @@ export const INVENTORY_ARGS = [
   '--showuniqueid',
   '--json',
 ];
-export const TELEMETRY_ARGS = ['--showuse', '--showtemp', '--showpower', '--showfan', '--showclocks', '--showmeminfo', 'vram', '--json'];
+export const TELEMETRY_ARGS = [
+  '--showuse',
+  '--showtemp',
+  '--showpower',
+  '--showfan',
+  '--showclocks',
+  '--showmeminfo',
+  'vram',
+  '--json',
+];
 
 type Card = Record<string, unknown>;
 
@@ -49,7 +58,9 @@ function cards(json: Record<string, unknown>): Array<[number, Card]> {
 export function parseJson(stdout: string): Record<string, unknown> | null {
   try {
     const value = JSON.parse(stdout) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -63,7 +74,10 @@ export function parseAmdInventory(stdout: string): Gpu[] | null {
   const list = cards(json);
   if (list.length === 0) return null;
   return list.map(([index, card]) => {
-    const series = textOrNull(pick(card, /^card series$/i, /^device name$/i)) ?? textOrNull(pick(card, /^card model$/i)) ?? 'AMD GPU';
+    const series =
+      textOrNull(pick(card, /^card series$/i, /^device name$/i)) ??
+      textOrNull(pick(card, /^card model$/i)) ??
+      'AMD GPU';
     const deviceId = textOrNull(pick(card, /^card model$/i, /^device id$/i));
     const vramMiB = bytesToMiB(pick(card, /^vram total memory \(b\)$/i));
     const model = /^(AMD|Radeon)/i.test(series) ? series : `AMD ${series}`;
@@ -83,7 +97,8 @@ export function parseAmdInventory(stdout: string): Gpu[] | null {
   });
 }
 
-const clockMHz = (raw: string | undefined): number | null => numberOrNull(raw?.replace(/[()]/g, '').replace(/mhz/i, ''));
+const clockMHz = (raw: string | undefined): number | null =>
+  numberOrNull(raw?.replace(/[()]/g, '').replace(/mhz/i, ''));
 
 export function parseAmdTelemetry(stdout: string, at: number): GpuSample[] | null {
   const json = parseJson(stdout);
@@ -109,7 +124,12 @@ export function amdReportFromRun(run: ToolRun): ToolReport {
     case 'ok':
       return { tool: 'rocm-smi', state: 'ok', detail: 'rocm-smi answered', fix: null };
     case 'missing':
-      return { tool: 'rocm-smi', state: 'missing', detail: 'ROCm tools are not installed (rocm-smi is not on PATH).', fix: null };
+      return {
+        tool: 'rocm-smi',
+        state: 'missing',
+        detail: 'ROCm tools are not installed (rocm-smi is not on PATH).',
+        fix: null,
+      };
     case 'timeout':
       return {
         tool: 'rocm-smi',
@@ -120,7 +140,12 @@ export function amdReportFromRun(run: ToolRun): ToolReport {
     case 'failed':
       // rocm-smi is often installed on machines without an AMD card; that is not a fault.
       if (/driver not initialized|amdgpu not found/i.test(run.detail)) {
-        return { tool: 'rocm-smi', state: 'missing', detail: 'rocm-smi is installed but no AMD GPU driver is loaded.', fix: null };
+        return {
+          tool: 'rocm-smi',
+          state: 'missing',
+          detail: 'rocm-smi is installed but no AMD GPU driver is loaded.',
+          fix: null,
+        };
       }
       return {
         tool: 'rocm-smi',

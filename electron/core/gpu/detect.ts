@@ -21,8 +21,9 @@ export async function detectGpus(options: DetectOptions = {}): Promise<GpuInvent
   const gpus = [...nvidia.gpus, ...amd.gpus];
   // systeminformation calls nvidia-smi synchronously; a stuck driver would freeze the agent.
   if (nvidia.report.state === 'missing') {
-    const other = await detectOtherVendors(options.graphics, (vendor) =>
-      vendor === 'intel' || vendor === 'apple' || (vendor === 'amd' && amd.gpus.length === 0),
+    const other = await detectOtherVendors(
+      options.graphics,
+      (vendor) => vendor === 'intel' || vendor === 'apple' || (vendor === 'amd' && amd.gpus.length === 0),
     );
     gpus.push(...other.gpus);
     tools.push(other.report);

@@ -15,19 +15,30 @@ export const DEFAULT_FEE = 0.15;
  * Fills what the request leaves out (the detected card, the owner's settings) and runs the pure
  * estimator. The first detected GPU with public rates is the default card.
  */
-export function estimateFor(request: EstimateRequest, gpus: Gpu[], settings: Settings, market: MarketData): EstimateView {
+export function estimateFor(
+  request: EstimateRequest,
+  gpus: Gpu[],
+  settings: Settings,
+  market: MarketData,
+): EstimateView {
   const knownKeys = [...new Set(market.rateCard.entries.map((e) => e.gpuKey))].sort();
   const detected = gpus.find((g) => knownKeys.includes(g.key)) ?? gpus[0];
   const gpuKey = request.gpuKey ?? detected?.key;
   if (!gpuKey) {
-    throw new AppError('not_found', 'No GPU was detected. Pick a GPU model to estimate for (for example --gpu rtx-4090).');
+    throw new AppError(
+      'not_found',
+      'No GPU was detected. Pick a GPU model to estimate for (for example --gpu rtx-4090).',
+    );
   }
   const card = gpus.find((g) => g.key === gpuKey);
   const power: { watts: number; source: PowerSource } | null = request.powerW
     ? { watts: request.powerW, source: 'user' }
     : loadPowerW(gpuKey, card?.powerLimitW ?? null);
   if (!power) {
-    throw new AppError('bad_request', `Rigshare does not know how much power a ${gpuKey} draws. Enter its power in watts.`);
+    throw new AppError(
+      'bad_request',
+      `Rigshare does not know how much power a ${gpuKey} draws. Enter its power in watts.`,
+    );
   }
   const currency = request.currency ?? settings.currency;
   const rate = resolveRate(market.exchange, currency, settings.exchangeRateOverrides);

@@ -12,7 +12,10 @@ export interface MarketData {
   exchange: ExchangeTable;
 }
 
-function readJson<T>(file: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }): T {
+function readJson<T>(
+  file: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+): T {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -52,7 +52,12 @@ export function reportFromRun(run: ToolRun): ToolReport {
     case 'ok':
       return { tool: 'nvidia-smi', state: 'ok', detail: 'nvidia-smi answered', fix: null };
     case 'missing':
-      return { tool: 'nvidia-smi', state: 'missing', detail: 'No NVIDIA driver tools found (nvidia-smi is not on PATH).', fix: FIX_INSTALL };
+      return {
+        tool: 'nvidia-smi',
+        state: 'missing',
+        detail: 'No NVIDIA driver tools found (nvidia-smi is not on PATH).',
+        fix: FIX_INSTALL,
+      };
     case 'timeout':
       return { tool: 'nvidia-smi', state: 'timeout', detail: run.detail, fix: FIX_HUNG };
     case 'failed':

@@ -44,11 +44,19 @@ export async function detectOtherVendors(
         cudaVersion: null,
       });
     }
-    return { gpus, report: { tool: 'systeminformation', state: 'ok', detail: `${gpus.length} other GPU(s)`, fix: null } };
+    return {
+      gpus,
+      report: { tool: 'systeminformation', state: 'ok', detail: `${gpus.length} other GPU(s)`, fix: null },
+    };
   } catch (err) {
     return {
       gpus: [],
-      report: { tool: 'systeminformation', state: 'failed', detail: `Graphics inventory failed: ${(err as Error).message}`, fix: null },
+      report: {
+        tool: 'systeminformation',
+        state: 'failed',
+        detail: `Graphics inventory failed: ${(err as Error).message}`,
+        fix: null,
+      },
     };
   }
 }

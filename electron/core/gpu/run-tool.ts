@@ -32,12 +32,24 @@ export function runTool(command: string, args: string[], options: RunOptions): P
       },
       (error, stdout, stderr) => {
         if (!error) return resolve({ kind: 'ok', stdout, stderr });
-        const err = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: string | number };
+        const err = error as NodeJS.ErrnoException & {
+          killed?: boolean;
+          signal?: string | null;
+          code?: string | number;
+        };
         if (err.code === 'ENOENT') return resolve({ kind: 'missing', detail: `${command} was not found on PATH` });
         if (err.killed || (err.signal === 'SIGKILL' && Date.now() - started >= options.timeoutMs - 5)) {
-          return resolve({ kind: 'timeout', detail: `${command} did not answer within ${options.timeoutMs} ms and was stopped` });
+          return resolve({
+            kind: 'timeout',
+            detail: `${command} did not answer within ${options.timeoutMs} ms and was stopped`,
+          });
         }
-        if (err.code === 'EACCES') return resolve({ kind: 'failed', exitCode: null, detail: `${command} is not executable (permission denied)` });
+        if (err.code === 'EACCES')
+          return resolve({
+            kind: 'failed',
+            exitCode: null,
+            detail: `${command} is not executable (permission denied)`,
+          });
         const exitCode = typeof err.code === 'number' ? err.code : null;
         const said = `${String(stderr).trim()} ${String(stdout).trim()}`.trim().slice(0, 400);
         resolve({ kind: 'failed', exitCode, detail: said || err.message });

@@ -73,7 +73,8 @@ export class GpuTelemetry {
     const at = this.now();
     const vendors = new Set(this.gpus.map((g) => g.vendor));
     const reads: Promise<{ samples: GpuSample[]; problem: string | null }>[] = [];
-    if (vendors.has('nvidia')) reads.push(this.read(NVIDIA_SMI, queryArgs(TELEMETRY_FIELDS), (out) => parseTelemetry(out, at)));
+    if (vendors.has('nvidia'))
+      reads.push(this.read(NVIDIA_SMI, queryArgs(TELEMETRY_FIELDS), (out) => parseTelemetry(out, at)));
     if (vendors.has('amd')) reads.push(this.read(ROCM_SMI, AMD_ARGS, (out) => parseAmdTelemetry(out, at)));
     const results = await Promise.all(reads);
     const problems = results.map((r) => r.problem).filter((p): p is string => p !== null);
@@ -94,7 +95,8 @@ export class GpuTelemetry {
     parse: (stdout: string) => GpuSample[] | null,
   ): Promise<{ samples: GpuSample[]; problem: string | null }> {
     const run = await this.options.run(command, args);
-    if (run.kind !== 'ok') return { samples: [], problem: `${command}: ${run.kind === 'missing' ? 'not found' : run.detail}` };
+    if (run.kind !== 'ok')
+      return { samples: [], problem: `${command}: ${run.kind === 'missing' ? 'not found' : run.detail}` };
     const samples = parse(run.stdout);
     return samples ? { samples, problem: null } : { samples: [], problem: `${command}: unreadable output` };
   }
@@ -105,7 +107,10 @@ export class GpuTelemetry {
       this.timer = null;
       const started = Date.now();
       this.inFlight = this.tick()
-        .then(() => undefined, () => undefined)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
         .finally(() => {
           this.inFlight = null;
           // Keep the rate steady: the time the tool took counts against the wait.

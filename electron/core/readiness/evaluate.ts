@@ -14,7 +14,12 @@ const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 export function dockerCheck(status: DockerEngineStatus): ReadinessCheck {
   if (status.reachable) {
-    return { check: 'docker', ok: true, detail: `${status.flavour === 'podman' ? 'Podman' : 'Docker'} ${status.version ?? '(version unknown)'} is running`, fix: null };
+    return {
+      check: 'docker',
+      ok: true,
+      detail: `${status.flavour === 'podman' ? 'Podman' : 'Docker'} ${status.version ?? '(version unknown)'} is running`,
+      fix: null,
+    };
   }
   return {
     check: 'docker',
@@ -42,7 +47,12 @@ export function toolkitCheck(facts: ToolkitFacts, gpus: Gpu[]): ReadinessCheck {
   const install =
     'Install the NVIDIA Container Toolkit 1.17.8 or newer and register it with Docker: "sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker" (docs.nvidia.com/datacenter/cloud-native/container-toolkit).';
   if (!runtime && !cdi) {
-    return { check: 'nvidia-toolkit', ok: false, detail: 'Docker has no NVIDIA runtime and no NVIDIA CDI devices, so jobs cannot use the GPU.', fix: install };
+    return {
+      check: 'nvidia-toolkit',
+      ok: false,
+      detail: 'Docker has no NVIDIA runtime and no NVIDIA CDI devices, so jobs cannot use the GPU.',
+      fix: install,
+    };
   }
   const how = runtime ? 'nvidia runtime' : 'CDI';
   if (!facts.version) {
@@ -77,7 +87,13 @@ export function driverCheck(gpus: Gpu[], toolProblem: { detail: string; fix: str
     };
   }
   const old = gpus.filter((g) => g.vendor === 'nvidia' && g.driver && compareVersions(g.driver, MIN_NVIDIA_DRIVER) < 0);
-  const listed = [...new Set(gpus.map((g) => `${g.vendor === 'nvidia' ? 'NVIDIA' : g.vendor.toUpperCase()} ${g.driver ?? 'driver version unknown'}`))].join(', ');
+  const listed = [
+    ...new Set(
+      gpus.map(
+        (g) => `${g.vendor === 'nvidia' ? 'NVIDIA' : g.vendor.toUpperCase()} ${g.driver ?? 'driver version unknown'}`,
+      ),
+    ),
+  ].join(', ');
   if (old.length > 0) {
     return {
       check: 'gpu-driver',
@@ -91,7 +107,12 @@ export function driverCheck(gpus: Gpu[], toolProblem: { detail: string; fix: str
 
 export function diskCheck(dir: string, freeBytes: number | null): ReadinessCheck {
   if (freeBytes === null) {
-    return { check: 'disk', ok: false, detail: `Free space in ${dir} could not be read.`, fix: 'Check that the data folder exists and is readable.' };
+    return {
+      check: 'disk',
+      ok: false,
+      detail: `Free space in ${dir} could not be read.`,
+      fix: 'Check that the data folder exists and is readable.',
+    };
   }
   if (freeBytes < MIN_FREE_DISK_BYTES) {
     return {
@@ -117,9 +138,17 @@ export function memoryCheck(totalBytes: number): ReadinessCheck {
 }
 
 /** On Windows, containers run inside WSL2; elsewhere the kernel runs them directly. */
-export function virtualizationCheck(platform: NodeJS.Platform, wslStatus: { ok: boolean; detail: string } | null): ReadinessCheck {
+export function virtualizationCheck(
+  platform: NodeJS.Platform,
+  wslStatus: { ok: boolean; detail: string } | null,
+): ReadinessCheck {
   if (platform !== 'win32') {
-    return { check: 'virtualization', ok: true, detail: 'Not needed: containers run natively on this system.', fix: null };
+    return {
+      check: 'virtualization',
+      ok: true,
+      detail: 'Not needed: containers run natively on this system.',
+      fix: null,
+    };
   }
   if (wslStatus?.ok) return { check: 'virtualization', ok: true, detail: wslStatus.detail, fix: null };
   return {

@@ -4,7 +4,15 @@ import type { ReadinessCheck } from '../../../shared/gpu/readiness';
 import type { GpuInventory } from '../../../shared/gpu/types';
 import type { ContainerEngine } from '../engine/engine';
 import { runTool } from '../gpu/run-tool';
-import { diskCheck, dockerCheck, driverCheck, memoryCheck, toolkitCheck, virtualizationCheck, type ToolkitFacts } from './evaluate';
+import {
+  diskCheck,
+  dockerCheck,
+  driverCheck,
+  memoryCheck,
+  toolkitCheck,
+  virtualizationCheck,
+  type ToolkitFacts,
+} from './evaluate';
 
 const TOOL_TIMEOUT_MS = 5000;
 
@@ -60,7 +68,11 @@ async function wslStatus(): Promise<{ ok: boolean; detail: string }> {
 }
 
 /** The whole checklist, gathered in parallel. Each check stands alone; one failing does not hide the others. */
-export async function runReadiness(engine: ContainerEngine, inventory: GpuInventory, dataDir: string): Promise<ReadinessCheck[]> {
+export async function runReadiness(
+  engine: ContainerEngine,
+  inventory: GpuInventory,
+  dataDir: string,
+): Promise<ReadinessCheck[]> {
   const toolProblem = inventory.tools.find((t) => t.state !== 'ok' && t.state !== 'missing') ?? null;
   const [facts, free, wsl] = await Promise.all([
     toolkitFacts(engine),

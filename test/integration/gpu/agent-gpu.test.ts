@@ -56,7 +56,14 @@ describe('the agent knows the rig (real Docker engine, stubbed GPU)', () => {
 
   it('runs the readiness checklist against the real engine', async () => {
     const { checks } = ok<{ checks: ReadinessCheck[] }>(await agent.call('readiness.check', {}));
-    expect(checks.map((c) => c.check)).toEqual(['docker', 'nvidia-toolkit', 'gpu-driver', 'disk', 'memory', 'virtualization']);
+    expect(checks.map((c) => c.check)).toEqual([
+      'docker',
+      'nvidia-toolkit',
+      'gpu-driver',
+      'disk',
+      'memory',
+      'virtualization',
+    ]);
     const docker = checks.find((c) => c.check === 'docker')!;
     expect(docker.ok).toBe(true);
     expect(docker.detail).toMatch(/^Docker \d+\.\d+/);
@@ -77,7 +84,9 @@ describe('the agent knows the rig (real Docker engine, stubbed GPU)', () => {
   });
 
   it('rejects hostile estimate input with a readable error', async () => {
-    const reply = (await agent.call('earnings.estimate', { kwhPrice: -1, gpuKey: 'x'.repeat(500) })) as { error?: { code: string } };
+    const reply = (await agent.call('earnings.estimate', { kwhPrice: -1, gpuKey: 'x'.repeat(500) })) as {
+      error?: { code: string };
+    };
     expect(reply.error?.code).toBe('bad_request');
   });
 
@@ -108,7 +117,10 @@ describe('rigshare detect and estimate on the command line', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('detect --json prints {gpus, readiness} for a multi-GPU rig', async () => {
-    const { stdout } = await cli(['detect', '--json', '--data-dir', dataDir], rigEnv({ RIGSHARE_GPU_FIXTURE: 'rtx-5090-4090-rig' }));
+    const { stdout } = await cli(
+      ['detect', '--json', '--data-dir', dataDir],
+      rigEnv({ RIGSHARE_GPU_FIXTURE: 'rtx-5090-4090-rig' }),
+    );
     const out = JSON.parse(stdout) as { gpus: unknown[]; readiness: unknown[] };
     const gpus = out.gpus.map((g) => Gpu.parse(g));
     expect(gpus.map((g) => g.key)).toEqual(['rtx-5090', 'rtx-4090']);
@@ -124,11 +136,30 @@ describe('rigshare detect and estimate on the command line', () => {
 
   it('estimate --json gives ranges per offer in the chosen currency', async () => {
     const { stdout } = await cli(
-      ['estimate', '--gpu', 'a100-80gb', '--currency', 'NGN', '--kwh-price', '300', '--hours', '10', '--json', '--data-dir', dataDir],
+      [
+        'estimate',
+        '--gpu',
+        'a100-80gb',
+        '--currency',
+        'NGN',
+        '--kwh-price',
+        '300',
+        '--hours',
+        '10',
+        '--json',
+        '--data-dir',
+        dataDir,
+      ],
       rigEnv(),
     );
     const view = EstimateView.parse(JSON.parse(stdout));
-    expect(view).toMatchObject({ gpuKey: 'a100-80gb', currency: 'NGN', kwhPrice: 300, hoursPerDay: 10, powerSource: 'tdp-table' });
+    expect(view).toMatchObject({
+      gpuKey: 'a100-80gb',
+      currency: 'NGN',
+      kwhPrice: 300,
+      hoursPerDay: 10,
+      powerSource: 'tdp-table',
+    });
     expect(view.offers.map((o) => o.network)).toEqual(['Hyperscale clouds', 'Render Network', 'io.net', 'Akash']);
     for (const o of view.offers) expect(o.perMonth.net.low).toBeLessThanOrEqual(o.perMonth.net.high);
   });

@@ -90,7 +90,18 @@ type Params = typeof inputs extends fc.Arbitrary<infer T> ? T : never;
 
 function build(p: Params): [EstimateInput, RateCardEntry] {
   const o = { ...offer, fee: p.fee, usdPerHour: { low: p.low, high: p.low + p.spread } };
-  return [{ ...base, offers: [o], utilization: p.utilization, hoursPerDay: p.hours, powerW: p.powerW, kwhPrice: p.kwh, perUsd: p.perUsd }, o];
+  return [
+    {
+      ...base,
+      offers: [o],
+      utilization: p.utilization,
+      hoursPerDay: p.hours,
+      powerW: p.powerW,
+      kwhPrice: p.kwh,
+      perUsd: p.perUsd,
+    },
+    o,
+  ];
 }
 
 describe('estimator properties', () => {
@@ -150,7 +161,9 @@ describe('bundled market data', () => {
       expect(e.source.length).toBeGreaterThan(10);
       expect(e.sourceDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
-    const a100 = card.entries.filter((e) => e.gpuKey === 'a100-80gb').map((e) => [e.network, e.usdPerHour.low, e.usdPerHour.high]);
+    const a100 = card.entries
+      .filter((e) => e.gpuKey === 'a100-80gb')
+      .map((e) => [e.network, e.usdPerHour.low, e.usdPerHour.high]);
     expect(a100).toEqual([
       ['Hyperscale clouds', 3.0, 4.5],
       ['Render Network', 0.8, 1.2],
@@ -166,7 +179,12 @@ describe('bundled market data', () => {
   });
 
   it('a user rate wins over the bundled one', () => {
-    expect(resolveRate(market.exchange, 'KES', { KES: 130 })).toEqual({ currency: 'KES', perUsd: 130, origin: 'user', date: null });
+    expect(resolveRate(market.exchange, 'KES', { KES: 130 })).toEqual({
+      currency: 'KES',
+      perUsd: 130,
+      origin: 'user',
+      date: null,
+    });
     expect(resolveRate(market.exchange, 'KES').origin).toBe('bundled');
   });
 });
@@ -188,7 +206,14 @@ describe('estimate filled from detection and settings', () => {
   it('uses the detected card, its power limit and the saved settings', () => {
     const settings = { ...defaultSettings(), currency: 'KES' as const, electricityPricePerKwh: 25, hoursPerDay: 12 };
     const view = estimateFor({}, [rtx4090], settings, market);
-    expect(view).toMatchObject({ gpuKey: 'rtx-4090', powerW: 525, powerSource: 'driver-limit', currency: 'KES', kwhPrice: 25, hoursPerDay: 12 });
+    expect(view).toMatchObject({
+      gpuKey: 'rtx-4090',
+      powerW: 525,
+      powerSource: 'driver-limit',
+      currency: 'KES',
+      kwhPrice: 25,
+      hoursPerDay: 12,
+    });
     expect(view.exchange.origin).toBe('bundled');
     expect(view.offers.length).toBeGreaterThan(0);
   });
@@ -200,7 +225,10 @@ describe('estimate filled from detection and settings', () => {
   });
 
   it('falls back to the TDP table for a card picked by key', () => {
-    expect(estimateFor({ gpuKey: 'a100-80gb' }, [], defaultSettings(), market)).toMatchObject({ powerW: 300, powerSource: 'tdp-table' });
+    expect(estimateFor({ gpuKey: 'a100-80gb' }, [], defaultSettings(), market)).toMatchObject({
+      powerW: 300,
+      powerSource: 'tdp-table',
+    });
   });
 
   it('explains what to do when nothing is detected or the power is unknown', () => {

@@ -25,7 +25,13 @@ describe('GPU detection from recorded real outputs', () => {
 
   it('H100 80GB HBM3 (datacenter)', async () => {
     const [gpu] = (await detect({ nvidia: 'h100-80gb' })).gpus;
-    expect(gpu).toMatchObject({ key: 'h100-80gb', vramMiB: 81559, powerLimitW: 700, driver: '590.48.01', cudaVersion: '13.1' });
+    expect(gpu).toMatchObject({
+      key: 'h100-80gb',
+      vramMiB: 81559,
+      powerLimitW: 700,
+      driver: '590.48.01',
+      cudaVersion: '13.1',
+    });
   });
 
   it('RTX 4090: power limit as the owner set it, UUID the recording lacks becomes null', async () => {
@@ -129,6 +135,8 @@ describe('vendor tools that are missing, failing, malformed or hung', () => {
     await detect({ nvidia: 'rtx-5090-4090-rig', callLog: log });
     const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatch(/^--query-gpu=index,name,uuid,pci\.bus_id,memory\.total,driver_version,power\.limit,compute_cap --format=csv,noheader,nounits$/);
+    expect(calls[0]).toMatch(
+      /^--query-gpu=index,name,uuid,pci\.bus_id,memory\.total,driver_version,power\.limit,compute_cap --format=csv,noheader,nounits$/,
+    );
   });
 });

@@ -47,8 +47,16 @@ describe('NVIDIA Container Toolkit check', () => {
 
 describe('other checks', () => {
   it('docker: version when reachable, the engine error as the fix when not', () => {
-    const base = { socket: '/var/run/docker.sock', source: 'default' as const, apiVersion: '1.41', flavour: 'docker' as const };
-    expect(dockerCheck({ ...base, reachable: true, version: '20.10.24', error: null })).toMatchObject({ ok: true, detail: 'Docker 20.10.24 is running' });
+    const base = {
+      socket: '/var/run/docker.sock',
+      source: 'default' as const,
+      apiVersion: '1.41',
+      flavour: 'docker' as const,
+    };
+    expect(dockerCheck({ ...base, reachable: true, version: '20.10.24', error: null })).toMatchObject({
+      ok: true,
+      detail: 'Docker 20.10.24 is running',
+    });
     const down = dockerCheck({ ...base, reachable: false, version: null, flavour: null, error: 'Start Docker' });
     expect(down).toMatchObject({ ok: false, fix: 'Start Docker' });
   });
@@ -70,7 +78,10 @@ describe('other checks', () => {
 
   it('virtualization matters only on Windows', () => {
     expect(virtualizationCheck('linux', null).ok).toBe(true);
-    expect(virtualizationCheck('win32', { ok: false, detail: 'WSL is not installed.' })).toMatchObject({ ok: false, fix: expect.stringMatching(/wsl --install/) });
+    expect(virtualizationCheck('win32', { ok: false, detail: 'WSL is not installed.' })).toMatchObject({
+      ok: false,
+      fix: expect.stringMatching(/wsl --install/),
+    });
     expect(virtualizationCheck('win32', { ok: true, detail: 'WSL2 is installed' }).ok).toBe(true);
   });
 });

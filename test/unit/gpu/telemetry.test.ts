@@ -21,7 +21,9 @@ describe('GPU telemetry', () => {
     const tick = await telemetry.tick();
     expect(published).toEqual([tick]);
     expect(tick.problem).toBeNull();
-    expect(tick.samples.map((s) => [s.index, s.temperatureC, s.powerW, s.fanPct, s.utilizationPct, s.memoryUsedMiB])).toEqual([
+    expect(
+      tick.samples.map((s) => [s.index, s.temperatureC, s.powerW, s.fanPct, s.utilizationPct, s.memoryUsedMiB]),
+    ).toEqual([
       [0, 31, 6, 0, 0, 2],
       [1, 32, 13, 44, 0, 1],
     ]);

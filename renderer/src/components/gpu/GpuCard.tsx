@@ -13,7 +13,8 @@ export function GpuCard({ gpu, samples }: GpuCardProps) {
   const { t } = useTranslation('gpu');
   const fmt = useFormat();
   const last = samples.at(-1);
-  const show = (v: number | null | undefined, unit: string) => (v === null || v === undefined ? t('noReading') : `${fmt.number(v, 0)} ${unit}`);
+  const show = (v: number | null | undefined, unit: string) =>
+    v === null || v === undefined ? t('noReading') : `${fmt.number(v, 0)} ${unit}`;
   const id = `gpu-${gpu.vendor}-${gpu.index}`;
   return (
     <div className="card gpu-card" data-testid={`gpu-card-${gpu.index}`} data-gpu-key={gpu.key}>
@@ -32,15 +33,33 @@ export function GpuCard({ gpu, samples }: GpuCardProps) {
       <div className="telemetry">
         <div>
           <span>{t('temperature')}</span> <strong data-testid={`${id}-temp`}>{show(last?.temperatureC, '°C')}</strong>
-          <Sparkline values={samples.map((s) => s.temperatureC)} min={20} max={95} label={t('temperature')} testId={`${id}-spark-temp`} />
+          <Sparkline
+            values={samples.map((s) => s.temperatureC)}
+            min={20}
+            max={95}
+            label={t('temperature')}
+            testId={`${id}-spark-temp`}
+          />
         </div>
         <div>
           <span>{t('power')}</span> <strong data-testid={`${id}-power`}>{show(last?.powerW, 'W')}</strong>
-          <Sparkline values={samples.map((s) => s.powerW)} min={0} max={gpu.powerLimitW ?? undefined} label={t('power')} testId={`${id}-spark-power`} />
+          <Sparkline
+            values={samples.map((s) => s.powerW)}
+            min={0}
+            max={gpu.powerLimitW ?? undefined}
+            label={t('power')}
+            testId={`${id}-spark-power`}
+          />
         </div>
         <div>
           <span>{t('utilization')}</span> <strong data-testid={`${id}-util`}>{show(last?.utilizationPct, '%')}</strong>
-          <Sparkline values={samples.map((s) => s.utilizationPct)} min={0} max={100} label={t('utilization')} testId={`${id}-spark-util`} />
+          <Sparkline
+            values={samples.map((s) => s.utilizationPct)}
+            min={0}
+            max={100}
+            label={t('utilization')}
+            testId={`${id}-spark-util`}
+          />
         </div>
       </div>
     </div>

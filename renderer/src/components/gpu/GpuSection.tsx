@@ -15,7 +15,11 @@ export function GpuSection() {
   return (
     <div className="gpu-section" data-testid="gpu-section">
       <h2>{t('title')}</h2>
-      {inventory.gpus.length === 0 && <div className="card warn" data-testid="gpu-none">{t('none')}</div>}
+      {inventory.gpus.length === 0 && (
+        <div className="card warn" data-testid="gpu-none">
+          {t('none')}
+        </div>
+      )}
       {problems.map((p) => (
         <div className="card warn" key={p.tool} data-testid={`gpu-tool-${p.tool}`}>
           <p>{p.detail}</p>
@@ -27,7 +31,9 @@ export function GpuSection() {
           <GpuCard
             key={`${gpu.vendor}-${gpu.index}`}
             gpu={gpu}
-            samples={ticks.flatMap((tick) => tick.samples.filter((s) => s.vendor === gpu.vendor && s.index === gpu.index))}
+            samples={ticks.flatMap((tick) =>
+              tick.samples.filter((s) => s.vendor === gpu.vendor && s.index === gpu.index),
+            )}
           />
         ))}
       </div>

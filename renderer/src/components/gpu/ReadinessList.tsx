@@ -11,12 +11,20 @@ export function ReadinessList() {
       <ul>
         {readiness?.map((c) => (
           <li key={c.check} className={c.ok ? 'ok' : 'warn'} data-testid={`readiness-${c.check}`} data-ok={c.ok}>
-            <strong>{c.ok ? '✓' : '✗'} {t(`readiness.${c.check}`)}</strong> <span>{c.detail}</span>
+            <strong>
+              {c.ok ? '✓' : '✗'} {t(`readiness.${c.check}`)}
+            </strong>{' '}
+            <span>{c.detail}</span>
             {!c.ok && c.fix && <p className="fix">{c.fix}</p>}
           </li>
         ))}
       </ul>
-      <button type="button" disabled={checking} onClick={() => void checkReadiness(true)} data-testid="readiness-recheck">
+      <button
+        type="button"
+        disabled={checking}
+        onClick={() => void checkReadiness(true)}
+        data-testid="readiness-recheck"
+      >
         {t('readiness.again')}
       </button>
     </div>

@@ -31,7 +31,15 @@ export function Sparkline({ values, min, max, label, testId }: SparklineProps) {
   });
   if (current) segments.push(current);
   return (
-    <svg className="sparkline" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid={testId}>
+    <svg
+      className="sparkline"
+      width={W}
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={label}
+      data-testid={testId}
+    >
       {segments.map((d, i) => (
         <path key={i} d={d} fill="none" stroke="currentColor" strokeWidth="1.5" />
       ))}

@@ -14,7 +14,13 @@ interface GpuState {
   checking: boolean;
 }
 
-export const useGpuStore = create<GpuState>(() => ({ inventory: null, ticks: [], readiness: null, error: null, checking: false }));
+export const useGpuStore = create<GpuState>(() => ({
+  inventory: null,
+  ticks: [],
+  readiness: null,
+  error: null,
+  checking: false,
+}));
 
 let started = false;
 

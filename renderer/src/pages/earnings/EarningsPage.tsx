@@ -66,7 +66,11 @@ export function EarningsPage() {
 
   if (!inputs) return <section className="page">{t('loading')}</section>;
   const set = <K extends keyof Inputs>(key: K, value: Inputs[K]) => setInputs({ ...inputs, [key]: value });
-  const keys = [...new Set([...(inventory?.gpus.map((g) => g.key) ?? []), ...(view?.knownKeys ?? []), inputs.gpuKey].filter(Boolean))];
+  const keys = [
+    ...new Set(
+      [...(inventory?.gpus.map((g) => g.key) ?? []), ...(view?.knownKeys ?? []), inputs.gpuKey].filter(Boolean),
+    ),
+  ];
   const num = (raw: string, max: number) => Math.min(Math.max(Number(raw) || 0, 0), max);
 
   return (
@@ -86,7 +90,11 @@ export function EarningsPage() {
         </label>
         <label>
           {t('currency')}
-          <select value={inputs.currency} onChange={(e) => set('currency', e.target.value as CurrencyCode)} data-testid="earnings-currency">
+          <select
+            value={inputs.currency}
+            onChange={(e) => set('currency', e.target.value as CurrencyCode)}
+            data-testid="earnings-currency"
+          >
             {CURRENCIES.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -107,7 +115,14 @@ export function EarningsPage() {
         </label>
         <label>
           {t('hours')}
-          <input type="number" min={0} max={24} value={inputs.hoursPerDay} onChange={(e) => set('hoursPerDay', num(e.target.value, 24))} data-testid="earnings-hours" />
+          <input
+            type="number"
+            min={0}
+            max={24}
+            value={inputs.hoursPerDay}
+            onChange={(e) => set('hoursPerDay', num(e.target.value, 24))}
+            data-testid="earnings-hours"
+          />
         </label>
         <label>
           {t('utilization')}
@@ -135,7 +150,11 @@ export function EarningsPage() {
           {t('saveDefaults')}
         </button>
       </form>
-      {error && <div className="card error" data-testid="earnings-error">{error}</div>}
+      {error && (
+        <div className="card error" data-testid="earnings-error">
+          {error}
+        </div>
+      )}
       {view && (
         <>
           <p className="assumptions" data-testid="earnings-assumptions">

@@ -19,7 +19,12 @@ export function NetChart({ view }: { view: EstimateView }) {
   return (
     <figure className="card" data-testid="earnings-chart">
       <figcaption>{t('chartTitle', { currency: view.currency })}</figcaption>
-      <svg width={LABEL + PLOT + 10} height={height} role="img" aria-label={t('chartTitle', { currency: view.currency })}>
+      <svg
+        width={LABEL + PLOT + 10}
+        height={height}
+        role="img"
+        aria-label={t('chartTitle', { currency: view.currency })}
+      >
         <line x1={x(0)} x2={x(0)} y1={0} y2={height - 20} stroke="currentColor" strokeDasharray="3 3" />
         {view.offers.map((o, i) => {
           const y = i * ROW + 4;

@@ -20,7 +20,11 @@ export function OfferTable({ view }: { view: EstimateView }) {
       </thead>
       <tbody>
         {view.offers.map((o, i) => (
-          <tr key={`${o.network}-${o.tier}`} className={o.warning ? 'warn' : undefined} data-testid={`earnings-offer-${i}`}>
+          <tr
+            key={`${o.network}-${o.tier}`}
+            className={o.warning ? 'warn' : undefined}
+            data-testid={`earnings-offer-${i}`}
+          >
             <td>
               <strong>{o.network}</strong> · {o.tier}
               <br />
