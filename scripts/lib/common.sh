@@ -30,6 +30,18 @@ wait_until() {
   done
 }
 
+# Like wait_until, but gives up at once when the daemon in the pid file has died.
+wait_for_daemon() {
+  local seconds=$1 pidfile=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    pidfile_alive "$pidfile" || return 1
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
 # True when the pid file names a live process.
 pidfile_alive() {
   local file=$1 pid

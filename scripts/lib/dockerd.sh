@@ -18,9 +18,9 @@ ensure_dockerd() {
       start_daemon "$pidfile" "$logfile" dockerd --host "unix://$DOCKER_SOCKET"
       how="started: pid $(<"$pidfile"), log $logfile"
     fi
-    wait_until 60 docker_answers || {
+    wait_for_daemon 60 "$pidfile" docker_answers || {
       log_tail "$logfile"
-      die "dockerd did not answer on $DOCKER_SOCKET within 60 s (log: $logfile)."
+      die "dockerd exited or did not answer on $DOCKER_SOCKET within 60 s (log: $logfile)."
     }
   fi
   local version

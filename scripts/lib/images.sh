@@ -30,7 +30,7 @@ manifest_resolves() {
   curl -fsS --max-time 5 -o /dev/null -I \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "http://$REGISTRY_ADDR/v2/$IMAGE_NAMESPACE/$name/manifests/$digest"
+    "http://$REGISTRY_ADDR/v2/$IMAGE_NAMESPACE/$name/manifests/$digest" 2>/dev/null
 }
 
 # Builds, pushes and prints the pinned reference of one image.

@@ -29,7 +29,7 @@ ensure_postgres() {
       as_pg_owner "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         >"$dir/initdb.log" 2>&1 || {
         log_tail "$dir/initdb.log"
-        die "initdb failed for $data (log: $dir/initdb.log)."
+        die "initdb failed for $data (log: $dir/initdb.log). The postgres user must be able to reach that folder: every parent needs o+x."
       }
       how="initialised $data, "
     else

@@ -39,9 +39,9 @@ ensure_registry() {
       start_daemon "$pidfile" "$logfile" docker-registry serve "$config"
       how="started: pid $(<"$pidfile"), log $logfile"
     fi
-    wait_until 20 registry_answers || {
+    wait_for_daemon 20 "$pidfile" registry_answers || {
       log_tail "$logfile"
-      die "the registry did not answer on http://$REGISTRY_ADDR/v2/ within 20 s. Is another program on port 5000? (log: $logfile)"
+      die "the registry exited or did not answer on http://$REGISTRY_ADDR/v2/ within 20 s. Is another program on port 5000? (log: $logfile)"
     }
   fi
   report registry "ok http://$REGISTRY_ADDR ($how)"
