@@ -21,6 +21,8 @@ export interface AgentOptions {
   /** The desktop shell passes electron-store; headless runs use conf. */
   settingsBackend?: (dataDir: string) => SettingsBackend;
   discovery?: DiscoveryEnv;
+  /** Where rate cards, exchange rates and the network directory live; see resources.ts. */
+  resourcesDir?: string;
   /** Runs GPU vendor tools; tests and benches pass their own. */
   gpuRunner?: Runner;
 }
@@ -63,6 +65,7 @@ export class Agent {
       publish: (tick) => this.events.emit('gpu.telemetry', tick),
       settings: () => this.settings.get(),
       run: options.gpuRunner,
+      resourcesDir: options.resourcesDir,
     });
     this.onWatchingChange((watching) => this.gpu.telemetry.setFast(watching));
     this.jobs = new JobService({

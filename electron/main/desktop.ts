@@ -67,7 +67,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
   app.setAppUserModelId(APP_ID);
 
   const log = createLogger({ dir: logDir(dataDir), name: 'main', stdout: false });
-  const agent = new Agent({ dataDir, log, settingsBackend: createElectronStoreBackend });
+  const agent = new Agent({ dataDir, log, settingsBackend: createElectronStoreBackend, resourcesDir: paths.resourcesDir });
   const origin = resolveAppOrigin(app.isPackaged, env, paths);
 
   let quitting = false;

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describeZodError } from '../../../shared/api/errors';
 import { ExchangeTable } from '../../../shared/earnings/exchange';
 import { RateCard } from '../../../shared/earnings/rate-card';
 
-export const DEFAULT_RESOURCES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources');
+import { DEFAULT_RESOURCES_DIR } from '../resources';
+
+export { DEFAULT_RESOURCES_DIR };
 
 export interface MarketData {
   rateCard: RateCard;
