@@ -111,6 +111,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX accounting_node ON accounting (node_id, completed_at);
     `,
   },
+  {
+    version: 2,
+    name: 'keys and rate limits shared by instances',
+    sql: `
+      CREATE TABLE network_keys (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE rate_limits (
+        bucket TEXT PRIMARY KEY,
+        window_start BIGINT NOT NULL,
+        hits INT NOT NULL
+      );
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x52494753; // "RIGS"
