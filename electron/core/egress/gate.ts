@@ -13,6 +13,6 @@ export interface EgressGate {
   unavailableReason(): Promise<string | null>;
   /** Opens (or, after a restart, re-opens) the job's network, proxy and host guard. */
   open(docker: Docker, jobId: string): Promise<EgressSession>;
-  /** Removes host rules left by jobs that are no longer running (after a crash). */
-  sweep?(keep: readonly string[]): Promise<void>;
+  /** Removes host rules left behind by these jobs (after a crash). */
+  sweep?(jobIds: readonly string[]): Promise<void>;
 }

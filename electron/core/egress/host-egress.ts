@@ -71,7 +71,7 @@ export class HostEgress implements EgressGate {
     };
   }
 
-  sweep(keep: readonly string[]): Promise<void> {
-    return this.guard.sweep(keep);
+  sweep(jobIds: readonly string[]): Promise<void> {
+    return this.guard.sweep(jobIds);
   }
 }

@@ -41,9 +41,9 @@ export class HostGuard {
     for (const tool of ['iptables', 'ip6tables']) await removeTagged(tool, (id) => id === jobId);
   }
 
-  /** Removes rules of jobs that are no longer running (after a crash). */
-  async sweep(keep: readonly string[]): Promise<void> {
-    for (const tool of ['iptables', 'ip6tables']) await removeTagged(tool, (id) => !keep.includes(id));
+  /** Removes the rules of these jobs, left behind when an agent died (other agents' rules stay). */
+  async sweep(jobIds: readonly string[]): Promise<void> {
+    for (const tool of ['iptables', 'ip6tables']) await removeTagged(tool, (id) => jobIds.includes(id));
   }
 
   async rules(jobId: string): Promise<string[]> {

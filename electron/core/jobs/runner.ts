@@ -375,7 +375,9 @@ export class JobRunner {
     for (const [jobId, info] of byJob) {
       const job = open.get(jobId);
       if (!job || this.active.has(jobId)) {
-        if (!job) {
+        // Another agent or `rigshare job run` on another data dir may share this engine: only
+        // jobs this ledger knows are ours to clean.
+        if (!job && this.deps.ledger.get(jobId)) {
           await removeJobObjects(docker, jobId);
           cleaned.push(jobId);
         }
@@ -404,7 +406,7 @@ export class JobRunner {
       await removeJobObjects(docker, job.id);
       cleaned.push(job.id);
     }
-    await this.deps.egress.sweep?.([...this.active.keys()]).catch((err: Error) =>
+    await this.deps.egress.sweep?.(cleaned).catch((err: Error) =>
       this.deps.log.warn({ err: err.message }, 'could not sweep stale egress rules'),
     );
     return { reattached, cleaned };
