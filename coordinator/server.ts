@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { defaultConfig, type CoordinatorConfig } from './config';
 import type { CoordinatorContext } from './context';
+import { shareNetworkKeys } from './cluster/shared-keys';
 import { buildApp } from './http/app';
+import { createCoordinatorLogger } from './ops/logger';
 import { loadSecrets } from './secrets';
+import { startSettlement, writeSettleHandle, type Settlement, type SettlementConfig } from './settlement/service';
 import { ensureCustomer } from './services/customers';
 import { graceOpenLeases, sweepExpiredLeases } from './services/leasing';
 import type { Db } from './store/db';
@@ -21,6 +24,8 @@ export interface CoordinatorOptions {
   config?: Partial<CoordinatorConfig>;
   log?: Logger;
   now?: () => number;
+  /** Pays accrued earnings on a chain; with no chain given, the local network runs a dev chain. Off when omitted. */
+  settlement?: SettlementConfig;
 }
 
 export interface RunningCoordinator {
@@ -30,6 +35,7 @@ export interface RunningCoordinator {
   customerToken: string;
   createdCustomerToken: boolean;
   ctx: CoordinatorContext;
+  settlement: Settlement | null;
   close(): Promise<void>;
 }
 
@@ -43,7 +49,7 @@ export async function openStore(options: Pick<CoordinatorOptions, 'dataDir' | 'd
 
 /** Starts the reference coordinator: store, migrations, lease sweeper and the /v1 HTTP API. */
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
-  const log = options.log ?? pino({ level: process.env.RIGSHARE_LOG_LEVEL ?? 'warn' });
+  const log = options.log ?? createCoordinatorLogger({ level: process.env.RIGSHARE_LOG_LEVEL ?? 'warn' });
   const secrets = loadSecrets(options.dataDir);
   const db = await openStore(options);
   const ctx: CoordinatorContext = {
@@ -54,10 +60,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     now: options.now ?? Date.now,
     wake: new EventEmitter().setMaxListeners(0),
   };
-  await migrate(db, ctx.now);
+  const applied = await migrate(db, ctx.now);
+  if (applied.length > 0) log.info({ applied, engine: db.engine }, 'schema migrated');
+  // Instances on one database must sign as one network and accept each other's session tokens.
+  Object.assign(secrets, await shareNetworkKeys(db, secrets, { now: ctx.now(), log }));
   await ensureCustomer(ctx, secrets.customerToken);
   await graceOpenLeases(ctx);
 
+  const settlement = options.settlement ? await startSettlement(ctx, options.dataDir, options.settlement) : null;
   const app = buildApp(ctx);
   let sweeping = false;
   const sweeper = setInterval(() => {
@@ -74,6 +84,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   log.info({ port, engine: db.engine, coordinator: secrets.signer.address }, 'coordinator listening');
+  if (settlement) writeSettleHandle(options.dataDir, `http://${host.includes(':') ? `[${host}]` : host}:${port}`, settlement.adminToken);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -81,11 +92,13 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     customerToken: secrets.customerToken,
     createdCustomerToken: secrets.createdCustomerToken,
     ctx,
+    settlement,
     async close() {
       clearInterval(sweeper);
       // Long-polls end at their own deadline; don't wait for them.
       app.server.closeAllConnections?.();
       await app.close();
+      await settlement?.close();
       await db.close();
     },
   };

@@ -7,7 +7,6 @@ import {
   CheckpointRequest,
   CompleteRequest,
   FailRequest,
-  HeartbeatRequest,
   Id,
   LeaseRequest,
   type NetworkInfo,
@@ -18,11 +17,14 @@ import {
 } from '../../shared/protocol/messages';
 import type { Stamp } from '../../shared/protocol/stamp';
 import type { CoordinatorContext } from '../context';
+import { registerHeartbeatRoute } from '../heartbeats/route';
+import { registerOpsRoutes } from '../ops/routes';
+import { registerSettlementRoutes } from '../settlement/routes';
 import { authenticateNode, checkRequestStamp, issueLoginNonce, login, type NodeSession } from '../services/auth';
 import { authenticateCustomer, submitJob, viewJob } from '../services/customers';
 import { diagnose, marketRates, nodeEarnings } from '../services/insight';
 import { completeJob, failJob, leaseWithWait, releaseLease, reportCheckpoint, reportProgress } from '../services/leasing';
-import { heartbeat, registerNode } from '../services/nodes';
+import { registerNode } from '../services/nodes';
 import { ProtocolError, badRequest } from './errors';
 
 /** Every body but a checkpoint is small; anything bigger is refused before it is parsed. */
@@ -70,14 +72,15 @@ export function buildApp(ctx: CoordinatorContext): FastifyInstance {
     };
   const leaseParam = (req: FastifyRequest) => parse(Id, (req.params as { leaseId?: string }).leaseId);
 
-  app.get('/healthz', async () => ({ ok: true }));
+  registerOpsRoutes(app, ctx);
   app.get(`${API_PREFIX}/info`, async () => networkInfo(ctx));
 
   app.post(`${API_PREFIX}/auth/nonce`, async (req) => issueLoginNonce(ctx, parse(AuthNonceRequest, req.body).address));
   app.post(`${API_PREFIX}/auth/login`, async (req) => login(ctx, req.body));
 
   app.post(`${API_PREFIX}/nodes/register`, nodeRoute(RegisterRequest, (s, b) => registerNode(ctx, s, b)));
-  app.post(`${API_PREFIX}/nodes/heartbeat`, nodeRoute(HeartbeatRequest, (s, b) => heartbeat(ctx, s, b)));
+  registerHeartbeatRoute(app, ctx);
+  registerSettlementRoutes(app, ctx);
   app.get(`${API_PREFIX}/nodes/me/diagnostics`, async (req) => diagnose(ctx, authenticateNode(ctx, req.headers.authorization)));
   app.get(`${API_PREFIX}/nodes/me/earnings`, async (req) => nodeEarnings(ctx, authenticateNode(ctx, req.headers.authorization)));
 

@@ -4,7 +4,7 @@ import { LOGIN_NONCE_TTL_MS, MAX_CLOCK_SKEW_MS, SESSION_TOKEN_TTL_MS } from '../
 import { LoginPayload, type LoginResponse } from '../../shared/protocol/messages';
 import { mintSessionToken, verifySessionToken, type SessionClaims } from '../../shared/protocol/session-token';
 import { verifySigned } from '../../shared/protocol/signing';
-import { checkStamp, type Stamp } from '../../shared/protocol/stamp';
+import { checkStamp, type NonceGuard, type Stamp } from '../../shared/protocol/stamp';
 import type { CoordinatorContext } from '../context';
 import { badRequest, conflict, unauthorized } from '../http/errors';
 import { newId } from '../ids';
@@ -77,13 +77,14 @@ export function authenticateNode(ctx: CoordinatorContext, authorization: string 
 
 /**
  * Checks a token-authenticated request's stamp: right chain, fresh, and a nonce this node has not
- * used before. Nonces live in the database so every instance sees them.
+ * used before. Nonces live in the database so every instance sees them. `nonces` replaces the
+ * one-row claim, for the heartbeat path that claims nonces in batches.
  */
-export async function checkRequestStamp(ctx: CoordinatorContext, session: NodeSession, stamp: Stamp): Promise<void> {
+export async function checkRequestStamp(ctx: CoordinatorContext, session: NodeSession, stamp: Stamp, nonces?: NonceGuard): Promise<void> {
   const failure = await checkStamp(stamp, {
     chainId: ctx.config.chainId,
     now: ctx.now(),
-    nonces: {
+    nonces: nonces ?? {
       claim: async (nonce, expiresAt) =>
         (
           await ctx.db.query(

@@ -36,13 +36,12 @@ export async function registerNode(ctx: CoordinatorContext, session: NodeSession
 }
 
 /**
- * Records the heartbeat, renews the leases the node still holds, tells it which it no longer
- * holds, and returns a signed receipt it can keep as proof of uptime.
+ * Renews the leases the node still holds, tells it which it no longer holds, and returns a signed
+ * receipt it can keep as proof of uptime. The sample and the node's state were already written,
+ * with the request nonce, by the batching writer (coordinator/heartbeats).
  */
 export async function heartbeat(ctx: CoordinatorContext, session: NodeSession, req: HeartbeatRequest): Promise<HeartbeatResponse> {
   const now = ctx.now();
-  await ctx.db.query('UPDATE nodes SET last_heartbeat_at = $2, state = $3 WHERE id = $1', [session.nodeId, now, req.state]);
-  await ctx.db.query('INSERT INTO heartbeats (node_id, at) VALUES ($1, $2)', [session.nodeId, now]);
   let held: string[] = [];
   if (req.leaseIds.length) {
     const rows = await ctx.db.query<{ lease_id: string }>(
