@@ -6,6 +6,7 @@ import { Wallet } from 'ethers';
 import type { CoordinatorConfig } from '../../../coordinator/config';
 import { startCoordinator, type RunningCoordinator } from '../../../coordinator/server';
 import { CoordinatorClient } from '../../../electron/core/network/client';
+import { databaseForDataDir } from '../scale/database';
 import type { SubmitJobRequest } from '../../../shared/protocol/messages';
 
 export function tempDir(prefix: string): string {
@@ -26,7 +27,7 @@ const realStart = Date.now();
 
 export async function coordinator(opts: { dir?: string; config?: Partial<CoordinatorConfig>; now?: () => number } = {}): Promise<RunningCoordinator & { dir: string }> {
   const dir = opts.dir ?? tempDir('coord');
-  const c = await startCoordinator({ dataDir: dir, port: 0, config: { sweepIntervalMs: 200, ...opts.config }, now: opts.now });
+  const c = await startCoordinator({ dataDir: dir, port: 0, databaseUrl: await databaseForDataDir(dir), config: { sweepIntervalMs: 200, ...opts.config }, now: opts.now });
   return Object.assign(c, { dir });
 }
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { postgresUrl } from '../../helpers/test-env';
 
 export interface TestDatabase {
@@ -47,9 +48,25 @@ export function testStore(): 'postgres' | 'pglite' {
   return process.env.RIGSHARE_TEST_STORE === 'postgres' ? 'postgres' : 'pglite';
 }
 
-/** A database URL for one coordinator under the chosen store, or none for the embedded one. */
-export async function databaseForTest(): Promise<{ databaseUrl?: string; drop(): Promise<void> }> {
-  if (testStore() === 'pglite') return { drop: async () => undefined };
-  const db = await freshDatabase();
-  return { databaseUrl: db.url, drop: db.drop };
+const byDataDir = new Map<string, Promise<TestDatabase>>();
+
+/**
+ * The database URL for a coordinator with this data dir under the chosen store, or undefined for
+ * the embedded one. A coordinator restarted on the same data dir finds the same database again,
+ * as it would find its embedded store. Every database made here is dropped after the test file.
+ */
+export async function databaseForDataDir(dataDir: string): Promise<string | undefined> {
+  if (testStore() === 'pglite') return undefined;
+  let db = byDataDir.get(dataDir);
+  if (!db) {
+    db = freshDatabase();
+    byDataDir.set(dataDir, db);
+  }
+  return (await db).url;
 }
+
+afterAll(async () => {
+  const all = [...byDataDir.values()];
+  byDataDir.clear();
+  for (const db of all) await (await db).drop();
+});
