@@ -48,7 +48,7 @@ export async function diagnose(ctx: CoordinatorContext, session: NodeSession): P
   else if (!profile.hasBenchmark) verdict = summary.find((s) => s.reason === 'no_benchmark')?.advice ?? adviceFor('no_benchmark', { node: profile, jobs: [], token: ctx.config.token });
   else if (total === 0) verdict = 'The queue is empty: no customer has a job waiting right now. Stay online; jobs go to nodes that are.';
   else if (matching > 0) verdict = `${matching} queued job(s) match this node. Keep the agent running and it will lease them.`;
-  else if (summary.length === 1 && summary[0]!.jobs === queued.length) verdict = `Every queued job was passed over for one reason. ${summary[0]!.advice}`;
+  else if (summary[0] && summary[0].jobs === queued.length) verdict = `Every queued job was passed over for at least this reason. ${summary[0].advice}`;
   else verdict = `None of the ${total} queued job(s) match this node. ${summary[0]?.advice ?? ''}`.trim();
   return {
     nodeId: session.nodeId,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Wallet } from 'ethers';
+import pino from 'pino';
 import type { CoordinatorConfig } from '../../../coordinator/config';
 import { startCoordinator, type RunningCoordinator } from '../../../coordinator/server';
 import { CoordinatorClient } from '../../../electron/core/network/client';
@@ -27,7 +28,7 @@ const realStart = Date.now();
 
 export async function coordinator(opts: { dir?: string; config?: Partial<CoordinatorConfig>; now?: () => number } = {}): Promise<RunningCoordinator & { dir: string }> {
   const dir = opts.dir ?? tempDir('coord');
-  const c = await startCoordinator({ dataDir: dir, port: 0, databaseUrl: await databaseForDataDir(dir), config: { sweepIntervalMs: 200, ...opts.config }, now: opts.now });
+  const c = await startCoordinator({ dataDir: dir, port: 0, databaseUrl: await databaseForDataDir(dir), config: { sweepIntervalMs: 200, ...opts.config }, now: opts.now, log: pino({ level: 'silent' }) });
   return Object.assign(c, { dir });
 }
 
