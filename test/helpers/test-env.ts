@@ -32,8 +32,8 @@ export class TestEnvMissingError extends Error {
   }
 }
 
-function readJson(name: string): unknown {
-  const file = path.join(TEST_ENV_DIR, name);
+function readJson(dir: string, name: string): unknown {
+  const file = path.join(dir, name);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -50,39 +50,61 @@ function readJson(name: string): unknown {
   }
 }
 
+function asRecord(value: unknown, file: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TestEnvMissingError(file, 'The test environment file does not hold a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
 function requireString(record: Record<string, unknown>, key: string, file: string): string {
   const value = record[key];
   if (typeof value !== 'string' || value === '') {
-    throw new TestEnvMissingError(path.join(TEST_ENV_DIR, file), `"${key}" is missing from the test environment file`);
+    throw new TestEnvMissingError(file, `"${key}" is missing from the test environment file`);
   }
   return value;
+}
+
+/** Reads env.json from a .test-env folder. Most tests want testEnv() instead. */
+export function readTestEnv(dir: string = TEST_ENV_DIR): TestEnv {
+  const file = path.join(dir, 'env.json');
+  const raw = asRecord(readJson(dir, 'env.json'), file);
+  return {
+    dockerSocket: requireString(raw, 'dockerSocket', file),
+    registry: requireString(raw, 'registry', file),
+    postgresUrl: requireString(raw, 'postgresUrl', file),
+    chromium: requireString(raw, 'chromium', file),
+    stateDir: requireString(raw, 'stateDir', file),
+  };
+}
+
+/** Reads images.json from a .test-env folder. Most tests want testImage() instead. */
+export function readTestImages(dir: string = TEST_ENV_DIR): Record<string, string> {
+  const file = path.join(dir, 'images.json');
+  const raw = asRecord(readJson(dir, 'images.json'), file);
+  const images: Record<string, string> = {};
+  for (const key of Object.keys(raw)) {
+    const ref = requireString(raw, key, file);
+    // Tests must run what they were built against, never whatever a tag points at today.
+    if (!/@sha256:[0-9a-f]{64}$/.test(ref)) {
+      throw new TestEnvMissingError(file, `The image "${key}" is not pinned by digest: ${ref}`);
+    }
+    images[key] = ref;
+  }
+  return images;
 }
 
 let envCache: TestEnv | undefined;
 let imagesCache: Record<string, string> | undefined;
 
 export function testEnv(): TestEnv {
-  if (!envCache) {
-    const raw = readJson('env.json') as Record<string, unknown>;
-    envCache = {
-      dockerSocket: requireString(raw, 'dockerSocket', 'env.json'),
-      registry: requireString(raw, 'registry', 'env.json'),
-      postgresUrl: requireString(raw, 'postgresUrl', 'env.json'),
-      chromium: requireString(raw, 'chromium', 'env.json'),
-      stateDir: requireString(raw, 'stateDir', 'env.json'),
-    };
-  }
+  envCache ??= readTestEnv();
   return envCache;
 }
 
 /** Every test image by folder name under test/fixtures/images, pinned by digest. */
 export function testImages(): Readonly<Record<string, string>> {
-  if (!imagesCache) {
-    const raw = readJson('images.json') as Record<string, unknown>;
-    const images: Record<string, string> = {};
-    for (const key of Object.keys(raw)) images[key] = requireString(raw, key, 'images.json');
-    imagesCache = images;
-  }
+  imagesCache ??= readTestImages();
   return imagesCache;
 }
 
@@ -90,8 +112,8 @@ export function testImages(): Readonly<Record<string, string>> {
  * The pinned reference (`127.0.0.1:5000/rigshare-test/<name>@sha256:…`) of the image built from
  * test/fixtures/images/<name>/.
  */
-export function testImage(name: string): string {
-  const ref = testImages()[name];
+export function testImage(name: string, images: Readonly<Record<string, string>> = testImages()): string {
+  const ref = Object.hasOwn(images, name) ? images[name] : undefined;
   if (!ref) {
     throw new TestEnvMissingError(
       path.join(TEST_ENV_DIR, 'images.json'),
