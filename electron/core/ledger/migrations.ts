@@ -120,6 +120,32 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'network outbox: reports that wait for the coordinator',
+    up(db) {
+      db.exec(`
+        -- Reports to the network (progress, checkpoints, results) that must arrive exactly once.
+        -- The idempotency key goes with every attempt; the row is kept once delivered.
+        CREATE TABLE network_outbox (
+          seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+          network_url     TEXT NOT NULL,
+          lease_id        TEXT NOT NULL,
+          job_id          TEXT NOT NULL,
+          kind            TEXT NOT NULL,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          body_json       TEXT NOT NULL,
+          created_at      INTEGER NOT NULL,
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          last_error      TEXT,
+          delivered_at    INTEGER,
+          response_json   TEXT
+        );
+        CREATE INDEX network_outbox_pending ON network_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+      `);
+    },
+  },
 ];
 
 /** Runs every migration newer than the file, each in its own transaction with its version bump. */

@@ -53,7 +53,7 @@ describe('why no jobs?', () => {
 
   it('publishes market rates from the queue', async () => {
     const res = await fetch(`${c.url}/v1/market/rates`);
-    const rates = await res.json();
+    const rates = (await res.json()) as { feeBps: number; rates: Array<{ gpuKey: string | null }> };
     expect(rates.feeBps).toBe(1000);
     const all = rates.rates.find((r: { gpuKey: string | null }) => r.gpuKey === null);
     expect(all).toMatchObject({ queuedJobs: 5, minOfferPerGpuHour: 200_000, maxOfferPerGpuHour: 500_000, medianOfferPerGpuHour: 300_000 });
