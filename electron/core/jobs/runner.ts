@@ -71,6 +71,7 @@ interface ActiveJob {
  */
 export class JobRunner {
   private readonly active = new Map<string, ActiveJob>();
+  private readonly pendingRemovals = new Map<string, Promise<unknown>>();
   private readonly grace: number;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -144,18 +145,20 @@ export class JobRunner {
       for (const kind of ['input', 'output', 'checkpoint'] as const) {
         await docker.createVolume({ Name: volumeName(jobId, kind), Labels: jobLabels(jobId) });
       }
-      await this.prepareVolumes(docker, jobId, runSpec, inputs);
       if (spec.network === 'egress') egress = await this.deps.egress.open(docker, jobId);
-
-      const container = await docker.createContainer(
-        sandboxOptions(runSpec, {
-          jobId,
-          gpuUuids,
-          network: egress?.networkName ?? 'none',
-          proxyUrl: egress?.proxyUrl ?? null,
-          graceSeconds: this.grace,
-        }),
-      );
+      // The volumes are filled while the job's container is created; it starts after both.
+      const [container] = await Promise.all([
+        docker.createContainer(
+          sandboxOptions(runSpec, {
+            jobId,
+            gpuUuids,
+            network: egress?.networkName ?? 'none',
+            proxyUrl: egress?.proxyUrl ?? null,
+            graceSeconds: this.grace,
+          }),
+        ),
+        this.prepareVolumes(docker, jobId, runSpec, inputs),
+      ]);
       this.deps.ledger.containerCreated(jobId, container.id);
       await options.onContainer?.(container.id);
       const active: ActiveJob = { container, spec, preempting: false, done };
@@ -171,6 +174,8 @@ export class JobRunner {
       return this.record(jobId, createdAt, { status: refused ? 'rejected' : 'failed', reason });
     } finally {
       this.active.delete(jobId);
+      await this.pendingRemovals.get(jobId);
+      this.pendingRemovals.delete(jobId);
       // Containers go first: a network cannot be removed while a container is attached.
       await removeJobObjects(docker, jobId).catch((err: Error) =>
         this.deps.log.error({ jobId, err: err.message }, 'could not remove the job container or volumes'),
@@ -210,7 +215,8 @@ export class JobRunner {
       );
       await helper.putArchive(archive, { path: '/rigshare' });
     } finally {
-      await ignoreMissing(helper.remove({ force: true, v: false }));
+      // Removed in the background (it never ran); cleanup waits for it before removing volumes.
+      this.pendingRemovals.set(jobId, ignoreMissing(helper.remove({ force: true, v: false })).catch(() => null));
     }
   }
 
@@ -261,6 +267,9 @@ export class JobRunner {
       }, Math.max(0, deadline - Date.now()));
       await container.wait();
       clearTimeout(timer);
+      // Outputs are read while the logs drain and the exit is inspected; a job that did not end
+      // on its own (pre-empted, timed out) does not need them.
+      const outputs = job.preempting || timedOut ? null : this.collectOutputs(jobId, container, spec);
       await Promise.race([logsEnded, delay(2000)]);
       (logs as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
       const state = (await container.inspect()).State;
@@ -272,6 +281,7 @@ export class JobRunner {
         oomEvent,
         timedOut,
         capture,
+        outputs,
       });
     } finally {
       if (timer) clearTimeout(timer);
@@ -283,12 +293,22 @@ export class JobRunner {
   private async settle(
     jobId: string,
     job: ActiveJob,
-    end: { exitCode: number; oomKilled: boolean; oomEvent: boolean; timedOut: boolean; capture: LogCapture },
+    end: {
+      exitCode: number;
+      oomKilled: boolean;
+      oomEvent: boolean;
+      timedOut: boolean;
+      capture: LogCapture;
+      outputs: Promise<OutputFile[] | OutputRefused> | null;
+    },
   ): Promise<EndState> {
     const { container, spec } = job;
     const logTail = end.capture.tailText();
     const base = { exitCode: end.exitCode, logTail, logTruncated: end.capture.truncated };
+    // A collection started for a job that then turned out not to need it still has to finish.
+    const early = end.outputs?.catch((err: Error) => err) ?? null;
     if (job.preempting) {
+      await early;
       const checkpoint = await this.collect(container, spec.checkpointDir, spec.resources.outputMiB, path.join(this.jobDir(jobId), 'checkpoint'));
       if (checkpoint instanceof Error) {
         return { ...base, status: 'preempted', reason: `Pre-empted; the checkpoint was refused: ${checkpoint.message}`, checkpoint: [] };
@@ -296,18 +316,25 @@ export class JobRunner {
       return { ...base, status: 'preempted', reason: `Pre-empted; saved a checkpoint of ${checkpoint.length} file(s).`, checkpoint };
     }
     if (end.timedOut) {
+      await early;
       return { ...base, status: 'timed_out', reason: `The job ran past its ${spec.resources.maxSeconds}s limit and was stopped.` };
     }
     if (end.oomKilled || (end.oomEvent && end.exitCode === 137)) {
+      await early;
       const signs = [end.oomKilled && 'OOMKilled', end.exitCode === 137 && 'exit 137', end.oomEvent && 'engine oom event'].filter(Boolean);
       return { ...base, status: 'oom_killed', reason: `The job ran out of its ${spec.resources.memoryMiB} MiB of memory (${signs.join(', ')}).` };
     }
-    const outputs = await this.collect(container, spec.outputDir, spec.resources.outputMiB, path.join(this.jobDir(jobId), 'outputs'));
+    const outputs = early ? await early : await this.collectOutputs(jobId, container, spec);
+    if (outputs instanceof Error && !(outputs instanceof OutputRefused)) throw outputs;
     if (outputs instanceof Error) {
       return { ...base, status: 'failed', reason: `Output refused: ${outputs.message}.`, outputs: [] };
     }
     if (end.exitCode === 0) return { ...base, status: 'succeeded', reason: null, outputs };
     return { ...base, status: 'failed', reason: `The job exited with code ${end.exitCode}.`, outputs };
+  }
+
+  private collectOutputs(jobId: string, container: Docker.Container, spec: JobSpec): Promise<OutputFile[] | OutputRefused> {
+    return this.collect(container, spec.outputDir, spec.resources.outputMiB, path.join(this.jobDir(jobId), 'outputs'));
   }
 
   private async collect(container: Docker.Container, dir: string, capMiB: number, saveTo: string): Promise<OutputFile[] | OutputRefused> {

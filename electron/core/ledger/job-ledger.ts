@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lightly } from './database';
 import type { JobSpec } from '../../../shared/jobs/spec';
 import {
   isTerminal,
@@ -85,7 +86,7 @@ export class JobLedger {
 
   create(input: { id: string; spec: unknown; image: string; leaseExpiresAt?: number | null; at?: number }): void {
     const at = input.at ?? Date.now();
-    this.db.transaction(() => {
+    lightly(this.db, () => {
       this.stmts.insertJob.run({
         id: input.id,
         createdAt: at,
@@ -94,30 +95,30 @@ export class JobLedger {
         leaseExpiresAt: input.leaseExpiresAt ?? null,
       });
       this.stmts.insertEvent.run(input.id, at, 'created', 'null');
-    })();
+    });
   }
 
   /** Records a step in the job's history; `status` moves the current view along with it. */
   event(id: string, type: string, data: unknown = null, status?: JobStatus): void {
-    this.db.transaction(() => {
+    lightly(this.db, () => {
       this.stmts.insertEvent.run(id, Date.now(), type, JSON.stringify(data ?? null));
       if (status) this.stmts.setStatus.run(status, id);
-    })();
+    });
   }
 
   containerCreated(id: string, containerId: string): void {
-    this.db.transaction(() => {
+    lightly(this.db, () => {
       this.stmts.setContainer.run(containerId, id);
       this.stmts.insertEvent.run(id, Date.now(), 'container_created', JSON.stringify({ containerId }));
-    })();
+    });
   }
 
   /** Marks the job running; a job without a lease from a network gets `leaseExpiresAt`. */
   started(id: string, containerId: string, at = Date.now(), leaseExpiresAt: number | null = null): void {
-    this.db.transaction(() => {
+    lightly(this.db, () => {
       this.stmts.setStarted.run(at, containerId, leaseExpiresAt, id);
       this.stmts.insertEvent.run(id, at, 'started', JSON.stringify({ containerId }));
-    })();
+    });
   }
 
   /**
