@@ -78,7 +78,7 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const addr = server.address() as { address: string; port: number };
   const rpcUrl = `http://${options.host ?? '127.0.0.1'}:${addr.port}`;
-  const provider = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, batchMaxCount: 1 });
+  const provider = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   provider.pollingInterval = 200;
 
   const raw = server.provider;

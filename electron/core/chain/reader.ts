@@ -48,7 +48,7 @@ export class ChainReader {
   constructor(readonly config: ChainConfig, timeoutMs = 5_000) {
     const req = new FetchRequest(config.rpcUrl);
     req.timeout = timeoutMs;
-    this.provider = new JsonRpcProvider(req, config.chainId, { staticNetwork: true, batchMaxCount: 1 });
+    this.provider = new JsonRpcProvider(req, config.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
