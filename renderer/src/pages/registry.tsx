@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { EarningsPage } from './earnings/EarningsPage';
+import { JobsPage } from './jobs/JobsPage';
 import { OverviewPage } from './overview/OverviewPage';
 import { SettingsPage } from './settings/SettingsPage';
 
@@ -17,5 +18,6 @@ export interface PageDef {
 export const pages: PageDef[] = [
   { id: 'overview', labelKey: 'nav.overview', component: OverviewPage },
   { id: 'earnings', labelKey: 'earnings:nav', component: EarningsPage },
+  { id: 'jobs', labelKey: 'jobs:nav', component: JobsPage },
   { id: 'settings', labelKey: 'nav.settings', component: SettingsPage },
 ];

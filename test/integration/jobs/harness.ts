@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import pino from 'pino';
+import { testImage } from '../../helpers/test-env';
 import type { JobLogLine, JobProgress } from '../../../shared/api/methods/jobs';
 import type { JobSpecInput } from '../../../shared/jobs/spec';
 import type { EgressGate } from '../../../electron/core/egress/gate';
@@ -13,17 +14,7 @@ import { JobLedger } from '../../../electron/core/ledger/job-ledger';
 import { JobRunner, type RunOptions, type RunOutcome } from '../../../electron/core/jobs/runner';
 import { JOB_LABEL } from '../../../electron/core/jobs/names';
 
-const REPO = path.resolve(import.meta.dirname, '../../..');
-
-/** Pinned test image references written by scripts/test-env.sh. */
-export function testImage(name: string): string {
-  const file = path.join(REPO, '.test-env', 'images.json');
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run "npm run test:env" first.`);
-  const images = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-  const ref = images[name];
-  if (!ref) throw new Error(`No test image "${name}" in ${file}; add test/fixtures/images/${name}/ and rerun "npm run test:env".`);
-  return ref;
-}
+export { testImage };
 
 export const TEST_REGISTRY = '127.0.0.1:5000';
 
