@@ -117,13 +117,13 @@ export class CoordinatorClient {
   }
 
   /** A token-authenticated call with a fresh stamp. On an expired token it logs in once and retries. */
-  private async authed(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, timeoutMs?: number): Promise<unknown> {
+  private async authed(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, timeoutMs?: number, signal?: AbortSignal): Promise<unknown> {
     const { chainId } = await this.chain();
     for (let attempt = 0; ; attempt++) {
       const token = await this.token();
       const stamped = body ? { ...body, ...makeStamp(chainId, this.now(), crypto.randomBytes) } : undefined;
       try {
-        return await this.send(method, path, stamped, token, timeoutMs);
+        return await this.send(method, path, stamped, token, timeoutMs, signal);
       } catch (err) {
         if (attempt === 0 && err instanceof CoordinatorRefused && err.status === 401) {
           this.session = null;
@@ -138,15 +138,15 @@ export class CoordinatorClient {
     return RegisterResponse.parse(await this.authed('POST', '/nodes/register', req));
   }
 
-  async heartbeat(state: NodeWorkState, leaseIds: string[]): Promise<{ receipt: z.output<typeof HeartbeatReceipt>; signature: string; revokedLeaseIds: string[] }> {
+  async heartbeat(state: NodeWorkState, leaseIds: string[]): Promise<{ receipt: z.output<typeof HeartbeatReceipt>; signature: string; envelope: unknown; revokedLeaseIds: string[] }> {
     const res = HeartbeatResponse.parse(await this.authed('POST', '/nodes/heartbeat', { state, leaseIds }));
     const receipt = await this.verify(res.receipt, HeartbeatReceipt, 'heartbeat_receipt', 'heartbeat receipt');
-    return { receipt, signature: res.receipt.signature, revokedLeaseIds: res.revokedLeaseIds };
+    return { receipt, signature: res.receipt.signature, envelope: res.receipt, revokedLeaseIds: res.revokedLeaseIds };
   }
 
   /** Long-polls for work. Returns a verified offer meant for this node, or null when none came. */
-  async lease(waitMs: number): Promise<VerifiedOffer | null> {
-    const res = LeaseResponse.parse(await this.authed('POST', '/leases/next', { waitMs }, waitMs + this.timeoutMs));
+  async lease(waitMs: number, signal?: AbortSignal): Promise<VerifiedOffer | null> {
+    const res = LeaseResponse.parse(await this.authed('POST', '/leases/next', { waitMs }, waitMs + this.timeoutMs, signal));
     if (!res.offer) return null;
     const offer = await this.verify(res.offer, OfferPayload, 'offer', 'job offer');
     if (offer.nodeId !== this.nodeId || getAddress(offer.nodeAddress) !== this.address) throw new UntrustedMessage('job offer', 'it was made out to another node');
@@ -187,7 +187,7 @@ export class CoordinatorClient {
     return res.payload;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown, token?: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+  private async send(method: 'GET' | 'POST', path: string, body?: unknown, token?: string, timeoutMs = this.timeoutMs, signal?: AbortSignal): Promise<unknown> {
     const url = `${this.baseUrl}${API_PREFIX}${path}`;
     let res: Response;
     try {
@@ -195,7 +195,7 @@ export class CoordinatorClient {
         method,
         headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       throw new CoordinatorUnreachable(this.baseUrl, (err as { cause?: unknown }).cause ?? err);
