@@ -14,6 +14,10 @@ import { createConfBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService, settingsFilePath } from './settings/service';
 import { readSystemInfo } from './system/info';
 import { AGENT_VERSION } from './version';
+import { WalletDesk } from './wallet/desk';
+import { walletHandlers } from './wallet/handlers';
+import { loadMarketData } from './gpu/market-data';
+import { resolveRate } from '../../shared/earnings/exchange';
 
 export interface AgentOptions {
   dataDir: string;
@@ -37,6 +41,7 @@ export class Agent {
   readonly settings: SettingsService;
   readonly gpu: GpuService;
   readonly jobs: JobService;
+  readonly wallet: WalletDesk;
   readonly dataDir: string;
   readonly log: Logger;
   private readonly startedAt = Date.now();
@@ -75,6 +80,18 @@ export class Agent {
       events: this.events,
       settings: () => this.settings.get(),
     });
+    this.wallet = new WalletDesk({
+      dataDir: this.dataDir,
+      settings: () => this.settings.get(),
+      perUsd: () => {
+        try {
+          const s = this.settings.get();
+          return resolveRate(loadMarketData(options.resourcesDir).exchange, s.currency, s.exchangeRateOverrides).perUsd;
+        } catch {
+          return null;
+        }
+      },
+    });
     this.handlers = this.buildHandlers();
   }
 
@@ -93,6 +110,7 @@ export class Agent {
       'readiness.check': async () => this.gpu.readiness(),
       'earnings.estimate': async (request) => this.gpu.estimate(request),
       ...this.jobs.handlers(),
+      ...walletHandlers(this.wallet),
     };
   }
 
@@ -111,6 +129,7 @@ export class Agent {
     await this.gpu.stop();
     this.engine.stop();
     this.jobs.stop();
+    this.wallet.close();
     this.log.info('agent stopped');
   }
 

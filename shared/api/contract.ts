@@ -9,6 +9,7 @@ import { gpuEvents, gpuMethods } from './methods/gpu';
 import { jobsEvents, jobsMethods } from './methods/jobs';
 import { settingsMethods } from './methods/settings';
 import { systemMethods } from './methods/system';
+import { walletMethods } from './methods/wallet';
 
 export const methods = {
   ...systemMethods,
@@ -16,6 +17,7 @@ export const methods = {
   ...gpuMethods,
   ...earningsMethods,
   ...jobsMethods,
+  ...walletMethods,
 } as const;
 
 export const events = {

@@ -1,5 +1,20 @@
 import { z } from 'zod';
 import { CurrencyCode } from '../format/currency';
+import { SlaTier } from '../protocol/messages';
+import { ChainInfo } from '../wallet/chain-info';
+
+/**
+ * The network whose statements the wallet checks (its /v1/chain supplies the chain), an explicit
+ * chain that wins over the network's description, and the SLA tier uptime is measured against.
+ */
+export const PayoutSettings = z
+  .object({
+    networkUrl: z.string().url().max(500).nullable(),
+    chain: ChainInfo.nullable(),
+    slaTier: SlaTier,
+  })
+  .strict();
+export type PayoutSettings = z.infer<typeof PayoutSettings>;
 
 export const Language = z.enum(['en', 'es', 'sw']);
 export type Language = z.infer<typeof Language>;
@@ -25,6 +40,8 @@ export const Settings = z
       .array(z.string().min(1).max(253).regex(/^(\*|[A-Za-z0-9.-]+(:\d+)?)$/, 'must be a registry host, like ghcr.io or 127.0.0.1:5000'))
       .max(64)
       .default(['docker.io', 'ghcr.io', 'nvcr.io']),
+    /** Where payouts are checked: the network that pays, and optionally the chain it pays on. */
+    payouts: PayoutSettings.default({ networkUrl: null, chain: null, slaTier: 'bronze' }),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -99,7 +99,7 @@ describe('receipts', () => {
   });
 
   const nonce = () => crypto.randomBytes(16).toString('hex');
-  function receipt(signer: Wallet, heartbeatNonce: string, at: number, over: Record<string, unknown> = {}) {
+  function receipt(signer: { signMessage(m: string): Promise<string> }, heartbeatNonce: string, at: number, over: Record<string, unknown> = {}) {
     return signPayload(signer, {
       nonce: nonce(),
       timestamp: at,
