@@ -1,4 +1,4 @@
-import { LangEn } from 'ethers';
+import { LangEn } from 'ethers/wordlists';
 
 /**
  * Secrets must never reach a log file. Known secret values are registered at run time (tokens,
