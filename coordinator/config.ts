@@ -14,6 +14,8 @@ export interface CoordinatorConfig {
   maxAttempts: number;
   sweepIntervalMs: number;
   token: { symbol: string; decimals: number };
+  /** Pinned image nodes run as their join benchmark. */
+  benchmarkImage: string | null;
 }
 
 export function defaultConfig(overrides: Partial<CoordinatorConfig> = {}): CoordinatorConfig {
@@ -29,6 +31,7 @@ export function defaultConfig(overrides: Partial<CoordinatorConfig> = {}): Coord
     maxAttempts: 5,
     sweepIntervalMs: 1000,
     token: { symbol: 'USDC', decimals: 6 },
+    benchmarkImage: null,
     ...overrides,
   };
 }

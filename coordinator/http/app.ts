@@ -46,6 +46,7 @@ export function networkInfo(ctx: CoordinatorContext): NetworkInfo {
     heartbeatIntervalMs: ctx.config.heartbeatIntervalMs,
     leaseTtlMs: ctx.config.leaseTtlMs,
     maxCheckpointBytes: ctx.config.maxCheckpointBytes,
+    benchmarkImage: ctx.config.benchmarkImage,
     token: ctx.config.token,
   };
 }

@@ -8,6 +8,9 @@ import type { DiscoveryEnv } from './engine/socket';
 import { EventBus } from './events';
 import { GpuService } from './gpu/service';
 import { JobService } from './jobs/service';
+import { networkHandlers } from './network/handlers';
+import { NetworkService } from './network/service';
+import { DEFAULT_RESOURCES_DIR } from './resources';
 import type { Runner } from './gpu/nvidia';
 import type { Logger } from './log/logger';
 import { createConfBackend, type SettingsBackend } from './settings/backend';
@@ -41,6 +44,7 @@ export class Agent {
   readonly settings: SettingsService;
   readonly gpu: GpuService;
   readonly jobs: JobService;
+  readonly network: NetworkService;
   readonly wallet: WalletDesk;
   readonly dataDir: string;
   readonly log: Logger;
@@ -80,6 +84,15 @@ export class Agent {
       events: this.events,
       settings: () => this.settings.get(),
     });
+    this.network = new NetworkService({
+      dataDir: this.dataDir,
+      resourcesDir: options.resourcesDir ?? DEFAULT_RESOURCES_DIR,
+      log: this.log,
+      events: this.events,
+      engine: this.engine,
+      gpu: this.gpu,
+      jobs: this.jobs,
+    });
     this.wallet = new WalletDesk({
       dataDir: this.dataDir,
       settings: () => this.settings.get(),
@@ -110,6 +123,7 @@ export class Agent {
       'readiness.check': async () => this.gpu.readiness(),
       'earnings.estimate': async (request) => this.gpu.estimate(request),
       ...this.jobs.handlers(),
+      ...networkHandlers(this.network),
       ...walletHandlers(this.wallet),
     };
   }
@@ -118,6 +132,7 @@ export class Agent {
     await this.engine.start();
     await this.gpu.start();
     await this.jobs.start();
+    await this.network.start();
     this.state = 'ready';
     this.publishStatus();
     this.log.info({ dataDir: this.dataDir, docker: this.engine.current().reachable }, 'agent ready');
@@ -127,6 +142,7 @@ export class Agent {
     this.state = 'stopping';
     this.publishStatus();
     await this.gpu.stop();
+    await this.network.stop();
     this.engine.stop();
     this.jobs.stop();
     this.wallet.close();

@@ -7,6 +7,7 @@ import { coreEvents } from './events';
 import { earningsMethods } from './methods/earnings';
 import { gpuEvents, gpuMethods } from './methods/gpu';
 import { jobsEvents, jobsMethods } from './methods/jobs';
+import { networkEvents, networkMethods } from './methods/network';
 import { settingsMethods } from './methods/settings';
 import { systemMethods } from './methods/system';
 import { walletMethods } from './methods/wallet';
@@ -17,6 +18,7 @@ export const methods = {
   ...gpuMethods,
   ...earningsMethods,
   ...jobsMethods,
+  ...networkMethods,
   ...walletMethods,
 } as const;
 
@@ -24,6 +26,7 @@ export const events = {
   ...coreEvents,
   ...gpuEvents,
   ...jobsEvents,
+  ...networkEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -32,6 +32,8 @@ export const NetworkInfo = z.object({
   heartbeatIntervalMs: z.number().int().positive(),
   leaseTtlMs: z.number().int().positive(),
   maxCheckpointBytes: z.number().int().positive(),
+  /** A pinned image nodes run as their benchmark at join; null when the network names none. */
+  benchmarkImage: z.string().max(512).nullable().optional(),
   token: z.object({ symbol: z.string(), decimals: z.number().int().min(0).max(18) }),
 });
 export type NetworkInfo = z.infer<typeof NetworkInfo>;
