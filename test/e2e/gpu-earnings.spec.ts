@@ -44,6 +44,7 @@ test('the Overview shows the RTX 4090 with moving telemetry and the readiness ch
   // The test engine has no NVIDIA runtime: the checklist says so and how to fix it.
   await expect(page.getByTestId('readiness-nvidia-toolkit')).toHaveAttribute('data-ok', 'false');
   await expect(page.getByTestId('readiness-nvidia-toolkit')).toContainText('nvidia-ctk runtime configure');
+  await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'screenshots', 'gpu-overview.png'), fullPage: true });
 });
 
 test('Earnings shows net in KES once the kWh price is set, and the net follows the price', async ({ page }) => {
@@ -69,4 +70,7 @@ test('Earnings shows net in KES once the kWh price is set, and the net follows t
   // At 200 KES/kWh the RTX 4090 costs more to run than it earns: the page warns.
   await expect(net).toContainText(/loses money/i);
   await expect(page.getByTestId('earnings-chart')).toBeVisible();
+  await page.getByTestId('earnings-kwh-price').fill('25');
+  await expect.poll(async () => Number(await net.getAttribute('data-net-high'))).toBe(cheap);
+  await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'screenshots', 'earnings.png'), fullPage: true });
 });
