@@ -5,6 +5,7 @@ import { registerDetectCommand } from './commands/detect';
 import { registerEstimateCommand } from './commands/estimate';
 import { registerJobCommand } from './commands/job';
 import { registerSelfTestCommand } from './commands/selftest';
+import { registerWalletCommand } from './commands/wallet';
 import { AGENT_VERSION } from '../core/version';
 
 const program = new Command()
@@ -19,5 +20,6 @@ registerDetectCommand(program);
 registerEstimateCommand(program);
 registerJobCommand(program);
 registerSelfTestCommand(program);
+registerWalletCommand(program);
 
 await program.parseAsync(process.argv);
