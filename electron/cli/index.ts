@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent';
 import { registerAppCommand } from './commands/app';
+import { registerCoordinatorCommand } from './commands/coordinator';
 import { registerDetectCommand } from './commands/detect';
 import { registerEstimateCommand } from './commands/estimate';
 import { registerJobCommand } from './commands/job';
 import { registerSelfTestCommand } from './commands/selftest';
+import { registerSubmitCommand } from './commands/submit';
 import { registerWalletCommand } from './commands/wallet';
 import { AGENT_VERSION } from '../core/version';
 
@@ -20,6 +22,8 @@ registerDetectCommand(program);
 registerEstimateCommand(program);
 registerJobCommand(program);
 registerSelfTestCommand(program);
+registerCoordinatorCommand(program);
+registerSubmitCommand(program);
 registerWalletCommand(program);
 
 await program.parseAsync(process.argv);

@@ -16,7 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const RENDERER_DIR = path.resolve(here, '../../out/renderer');
 
 /** Runs the agent and its dashboard server until SIGINT or SIGTERM. */
-export async function runHeadless(options: HeadlessOptions): Promise<void> {
+export async function runHeadless(options: HeadlessOptions): Promise<Agent> {
   const log = createLogger({ dir: logDir(options.dataDir), name: 'agent', stdout: true });
   const agent = new Agent({ dataDir: options.dataDir, log });
   const token = loadOrCreateToken(options.dataDir);
@@ -39,4 +39,5 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  return agent;
 }
