@@ -3,6 +3,7 @@ import { EarningsPage } from './earnings/EarningsPage';
 import { JobsPage } from './jobs/JobsPage';
 import { OverviewPage } from './overview/OverviewPage';
 import { SettingsPage } from './settings/SettingsPage';
+import { WalletPage } from './wallet/WalletPage';
 
 export interface PageDef {
   id: string;
@@ -19,5 +20,6 @@ export const pages: PageDef[] = [
   { id: 'overview', labelKey: 'nav.overview', component: OverviewPage },
   { id: 'earnings', labelKey: 'earnings:nav', component: EarningsPage },
   { id: 'jobs', labelKey: 'jobs:nav', component: JobsPage },
+  { id: 'wallet', labelKey: 'wallet:nav', component: WalletPage },
   { id: 'settings', labelKey: 'nav.settings', component: SettingsPage },
 ];
