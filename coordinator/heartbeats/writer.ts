@@ -24,7 +24,7 @@ export interface WriterOptions {
 export const DEFAULT_WRITER_OPTIONS: WriterOptions = {
   windowMs: Number(process.env.RIGSHARE_HEARTBEAT_FLUSH_MS ?? 10),
   maxRows: Number(process.env.RIGSHARE_HEARTBEAT_BATCH_ROWS ?? 500),
-  maxInFlight: 2,
+  maxInFlight: Number(process.env.RIGSHARE_HEARTBEAT_MAX_IN_FLIGHT ?? 4),
 };
 
 interface Pending extends HeartbeatSample {

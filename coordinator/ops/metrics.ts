@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 /**
  * Just enough of the Prometheus text format for the coordinator: counters and histograms kept in
  * this process, gauges read from the database at scrape time. Per-process figures are labelled by
@@ -85,10 +87,20 @@ export class CoordinatorMetrics {
   readonly requests = new Counter('rigshare_http_requests_total', 'HTTP requests answered by this instance, by route and status class.');
   /** Set by whoever owns the heartbeat writer. */
   backlog: () => number = () => 0;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
 
   renderProcess(): string {
     const cpu = process.cpuUsage();
     return [
+      gauge('rigshare_event_loop_delay_seconds', 'Event-loop delay of this instance since it started: how long ready work waited for the CPU.', [
+        { labels: { quantile: '0.5' }, value: this.loopDelay.percentile(50) / 1e9 },
+        { labels: { quantile: '0.99' }, value: this.loopDelay.percentile(99) / 1e9 },
+        { labels: { quantile: '1' }, value: this.loopDelay.max / 1e9 },
+      ]),
       gauge('rigshare_process_cpu_seconds', 'CPU time this instance has used (user + system).', [{ value: (cpu.user + cpu.system) / 1e6 }]),
       gauge('rigshare_process_resident_bytes', 'Resident memory of this instance.', [{ value: process.memoryUsage().rss }]),
     ].join('\n');
