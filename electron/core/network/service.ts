@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import pino from 'pino';
-import type { Diagnostics } from '../../../shared/protocol/messages';
+import { NetworkInfo, type Diagnostics } from '../../../shared/protocol/messages';
 import { AppError } from '../../../shared/api/errors';
 import type { JoinRequest, JoinStep, JoinStepName, NetworkEntry, NetworkStatus } from '../../../shared/api/methods/network';
 import { startCoordinator, type RunningCoordinator } from '../../../coordinator/server';
@@ -34,6 +34,20 @@ export interface NetworkServiceOptions {
   jobs: JobService;
   /** Port for the built-in local network's coordinator; 0 picks a free one. */
   localPort?: number;
+}
+
+/** The network's description, read before any key exists. */
+async function fetchInfo(url: string): Promise<NetworkInfo> {
+  let res: Response;
+  try {
+    res = await fetch(`${url.replace(/\/+$/, '')}/v1/info`, { signal: AbortSignal.timeout(15_000) });
+  } catch (err) {
+    throw new CoordinatorUnreachable(url, (err as { cause?: unknown }).cause ?? err);
+  }
+  if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}; is it a Rigshare network?`);
+  const parsed = NetworkInfo.safeParse(await res.json().catch(() => null));
+  if (!parsed.success) throw new Error(`${url} does not speak the Rigshare protocol v1.`);
+  return parsed.data;
 }
 
 /** A failed Join step: what went wrong and what the user should do. */
@@ -155,13 +169,7 @@ export class NetworkService {
       const docker = this.o.engine.current();
       if (!docker.reachable) throw new StepFailed('readiness', docker.error ?? 'The Docker engine is not reachable.', docker.error ?? 'Start Docker, then press Join again.');
       const url = req.network === 'local' ? await this.startLocal() : req.network;
-      const identity = (() => {
-        report('identity', 'running', 'Loading the node identity key');
-        return loadOrCreateNodeKey(this.o.dataDir);
-      })();
-      current = 'readiness';
-      const client = new CoordinatorClient({ baseUrl: url, identity: identity.wallet });
-      const info = await client.info().catch((err: Error) => {
+      const info = await fetchInfo(url).catch((err: Error) => {
         throw new StepFailed('readiness', err.message, req.network === 'local' ? 'Restart the agent; if it persists, check the agent log.' : 'Check the network URL and your internet connection, then press Join again.');
       });
       const readiness = await this.o.gpu.readiness().catch(() => null);
@@ -169,6 +177,9 @@ export class NetworkService {
       report('readiness', 'done', `Docker ${docker.version ?? ''} is ready; ${info.name} answers on chain ${info.chainId}.${warnings.length ? ` Warnings: ${warnings.join('; ')}` : ''}`.replace('  ', ' '));
 
       // 2. Identity.
+      report('identity', 'running', 'Loading the node identity key');
+      const identity = loadOrCreateNodeKey(this.o.dataDir);
+      const client = new CoordinatorClient({ baseUrl: url, identity: identity.wallet, trust: { coordinator: info.coordinator, chainId: info.chainId } });
       report('identity', 'done', `${identity.created ? 'Created' : 'Loaded'} node identity ${identity.address} (kept in ${identity.file}, owner-only).`);
 
       // 3. Benchmark in the sandbox.
