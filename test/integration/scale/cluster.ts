@@ -4,9 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CoordinatorConfig } from '../../../coordinator/config';
 
-const INSTANCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'instance.ts');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/rigshare.js');
 
 export interface Instance {
   url: string;
@@ -21,23 +20,24 @@ export interface Instance {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts a coordinator in its own Node process and resolves once it listens. */
-export async function startInstance(opts: {
-  databaseUrl?: string;
-  config?: Partial<CoordinatorConfig>;
-  env?: NodeJS.ProcessEnv;
-  dataDir?: string;
-}): Promise<Instance> {
+/** Network timings as an operator sets them for `rigshare coordinator`. */
+export interface InstanceTimings {
+  heartbeatIntervalMs?: number;
+  leaseTtlMs?: number;
+}
+
+/**
+ * Starts `rigshare coordinator --port 0` in its own process, as an operator runs one instance
+ * behind a load balancer, and resolves once it listens. Its JSON log lines are collected.
+ */
+export async function startInstance(opts: { databaseUrl?: string; config?: InstanceTimings; env?: NodeJS.ProcessEnv; dataDir?: string }): Promise<Instance> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-instance-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', INSTANCE], {
-    env: {
-      ...process.env,
-      RIGSHARE_DATA_DIR: dataDir,
-      RIGSHARE_DATABASE_URL: opts.databaseUrl ?? '',
-      RIGSHARE_CONFIG: JSON.stringify(opts.config ?? {}),
-      RIGSHARE_LOG_LEVEL: 'info',
-      ...opts.env,
-    },
+  const args = [CLI, 'coordinator', '--port', '0', '--data-dir', dataDir, ...(opts.databaseUrl ? ['--database', opts.databaseUrl] : [])];
+  const timings: NodeJS.ProcessEnv = {};
+  if (opts.config?.heartbeatIntervalMs) timings.RIGSHARE_HEARTBEAT_MS = String(opts.config.heartbeatIntervalMs);
+  if (opts.config?.leaseTtlMs) timings.RIGSHARE_LEASE_TTL_MS = String(opts.config.leaseTtlMs);
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, RIGSHARE_LOG_LEVEL: 'info', ...timings, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -45,6 +45,7 @@ export async function startInstance(opts: {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<{ listening: string; customerToken: string; coordinator: string }>((resolve, reject) => {
+    const seen: { listening?: string; customerToken?: string; coordinator?: string } = {};
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -52,13 +53,19 @@ export async function startInstance(opts: {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        try {
-          const rec = JSON.parse(line) as Record<string, unknown>;
-          if (typeof rec.listening === 'string') resolve(rec as never);
-          else logs.push(rec);
-        } catch {
-          // not JSON: ignore
+        if (line.startsWith('{')) {
+          try {
+            logs.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            // a partial line from a crash: ignore
+          }
+          continue;
         }
+        // The human lines `rigshare coordinator` prints at start.
+        seen.listening ??= /listening on (http:\/\/\S+)/.exec(line)?.[1];
+        seen.coordinator ??= /^Coordinator key: (0x[0-9a-fA-F]{40})/.exec(line)?.[1];
+        if (/^rsc_\S+$/.test(line.trim())) seen.customerToken = line.trim();
+        if (seen.listening && seen.coordinator && seen.customerToken) resolve(seen as never);
       }
     });
     void exited.then((code) => reject(new Error(`coordinator instance exited (${code}) before listening: ${stderr.slice(-2000)}`)));

@@ -12,7 +12,7 @@ import { freshDatabase, type TestDatabase } from './database';
 const NODES = 20;
 const JOBS = 500;
 const KILL_AFTER = 150;
-const CONFIG = { heartbeatIntervalMs: 500, leaseTtlMs: 2000, uptimeMaxGapMs: 750, sweepIntervalMs: 200 };
+const CONFIG = { heartbeatIntervalMs: 500, leaseTtlMs: 2000 };
 
 let db: TestDatabase | undefined;
 const instances: Instance[] = [];
