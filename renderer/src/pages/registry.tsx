@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { EarningsPage } from './earnings/EarningsPage';
 import { JobsPage } from './jobs/JobsPage';
+import { NetworkPage } from './network/NetworkPage';
 import { OverviewPage } from './overview/OverviewPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { WalletPage } from './wallet/WalletPage';
@@ -19,6 +20,7 @@ export interface PageDef {
 export const pages: PageDef[] = [
   { id: 'overview', labelKey: 'nav.overview', component: OverviewPage },
   { id: 'earnings', labelKey: 'earnings:nav', component: EarningsPage },
+  { id: 'network', labelKey: 'network:nav', component: NetworkPage },
   { id: 'jobs', labelKey: 'jobs:nav', component: JobsPage },
   { id: 'wallet', labelKey: 'wallet:nav', component: WalletPage },
   { id: 'settings', labelKey: 'nav.settings', component: SettingsPage },
