@@ -142,6 +142,7 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
     timer.unref();
   }
 
+  let closed = false;
   return {
     rpcUrl,
     chainId,
@@ -157,6 +158,8 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
     },
     blockNumber: () => provider.getBlockNumber(),
     async close() {
+      if (closed) return;
+      closed = true;
       if (timer) clearInterval(timer);
       provider.destroy();
       await server.close();

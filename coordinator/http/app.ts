@@ -19,6 +19,7 @@ import type { Stamp } from '../../shared/protocol/stamp';
 import type { CoordinatorContext } from '../context';
 import { registerHeartbeatRoute } from '../heartbeats/route';
 import { registerOpsRoutes } from '../ops/routes';
+import { registerAuthRateLimits } from '../cluster/rate-limit';
 import { registerSettlementRoutes } from '../settlement/routes';
 import { authenticateNode, checkRequestStamp, issueLoginNonce, login, type NodeSession } from '../services/auth';
 import { authenticateCustomer, submitJob, viewJob } from '../services/customers';
@@ -74,6 +75,7 @@ export function buildApp(ctx: CoordinatorContext): FastifyInstance {
   const leaseParam = (req: FastifyRequest) => parse(Id, (req.params as { leaseId?: string }).leaseId);
 
   registerOpsRoutes(app, ctx);
+  registerAuthRateLimits(app, ctx);
   app.get(`${API_PREFIX}/info`, async () => networkInfo(ctx));
 
   app.post(`${API_PREFIX}/auth/nonce`, async (req) => issueLoginNonce(ctx, parse(AuthNonceRequest, req.body).address));
