@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { configFromEnv } from '../../../coordinator/env-config';
 import { customerTokenPath } from '../../../coordinator/secrets';
 import { startCoordinator } from '../../../coordinator/server';
+import { settlementFromEnv } from '../../../coordinator/settlement/env';
+import { registerSettleSubcommand } from './settle';
 import { defaultDataDir } from '../../core/paths';
 import { parsePort } from '../options';
 
@@ -24,7 +26,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--database <url>', 'postgres://… to store on a PostgreSQL server instead of the embedded store')
     .action(async (opts: { port: number; host: string; dataDir?: string; database?: string }) => {
       const dataDir = opts.dataDir ?? defaultCoordinatorDir();
-      const running = await startCoordinator({ dataDir, host: opts.host, port: opts.port, databaseUrl: opts.database, config: configFromEnv() });
+      const running = await startCoordinator({ dataDir, host: opts.host, port: opts.port, databaseUrl: opts.database, config: configFromEnv(), settlement: settlementFromEnv({ sharedDatabase: !!opts.database }) });
       process.stdout.write(`Rigshare coordinator listening on ${running.url} (store: ${running.ctx.db.engine}, data: ${dataDir})\n`);
       process.stdout.write(`Coordinator key: ${running.address} on chain ${running.ctx.config.chainId}\n`);
       if (running.createdCustomerToken) {
@@ -40,6 +42,8 @@ export function registerCoordinatorCommand(program: Command): void {
       process.on('SIGINT', () => void stop());
       process.on('SIGTERM', () => void stop());
     });
+
+  registerSettleSubcommand(cmd, defaultCoordinatorDir);
 
   cmd
     .command('token')
