@@ -24,7 +24,7 @@ let mnemonic: string;
 let challenge: number[];
 let payoutAddress: string;
 let owed = 0;
-let jobIds: string[] = [];
+const jobIds: string[] = [];
 
 const GPU = { index: 0, model: 'NVIDIA GeForce RTX 4090', key: 'rtx-4090', vramMiB: 24_564, uuid: 'GPU-4f1c0e5a-0000-0000-0000-000000000001' };
 const BENCH = { score: 1234.5, durationMs: 900, version: 'v1', outputSha256: 'a'.repeat(64), at: 1 };
