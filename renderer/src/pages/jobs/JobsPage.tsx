@@ -55,6 +55,19 @@ export function JobsPage() {
     };
   }, [selected]);
 
+  // A job run by another process (`rigshare job run`) sends this agent no events: poll it.
+  const active = detail !== null && detail.finishedAt === null;
+  useEffect(() => {
+    if (!active || !selected) return;
+    const timer = setInterval(() => {
+      getClient()
+        .call('jobs.get', { id: selected })
+        .then(setDetail)
+        .catch(() => {});
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [active, selected]);
+
   const seconds = (ms: number | null) => (ms === null ? '—' : t('seconds', { value: fmt.number(ms / 1000, 1) }));
   const statusLabel = (s: JobStatus) => t(`status.${s}`);
 

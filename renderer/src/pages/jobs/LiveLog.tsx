@@ -12,30 +12,28 @@ export function LiveLog({ jobId, live }: { jobId: string; live: boolean }) {
 
   useEffect(() => {
     let current = true;
-    const pending: string[] = [];
     setLines([]);
+    // Lines arrive as events from this agent's own jobs; the stored log, read again every second
+    // while the job runs, also covers jobs started by `rigshare job run` in another process.
     const unsubscribe = live
       ? getClient().subscribe('job.log', (l) => {
-          if (l.jobId !== jobId) return;
-          pending.push(l.line);
-          setLines((prev) => [...prev, ...pending.splice(0)].slice(-MAX_LINES));
+          if (l.jobId === jobId) setLines((prev) => [...prev, l.line].slice(-MAX_LINES));
         })
       : () => {};
-    getClient()
-      .call('jobs.logs', { id: jobId, maxBytes: 32 * 1024 })
-      .then((r) => {
-        if (!current) return;
-        const text = r.text.endsWith('\n') ? r.text.slice(0, -1) : r.text;
-        setLines((streamed) => {
-          const stored = text ? text.split('\n') : [];
-          // Lines streamed before the stored tail arrived are usually in it already.
-          const fresh = streamed.filter((line) => !stored.includes(line));
-          return [...stored, ...fresh].slice(-MAX_LINES);
-        });
-      })
-      .catch(() => {});
+    const read = () =>
+      getClient()
+        .call('jobs.logs', { id: jobId, maxBytes: 32 * 1024 })
+        .then((r) => {
+          if (!current) return;
+          const text = r.text.endsWith('\n') ? r.text.slice(0, -1) : r.text;
+          setLines(text ? text.split('\n').slice(-MAX_LINES) : []);
+        })
+        .catch(() => {});
+    void read();
+    const timer = live ? setInterval(() => void read(), 1000) : null;
     return () => {
       current = false;
+      if (timer) clearInterval(timer);
       unsubscribe();
     };
   }, [jobId, live]);

@@ -36,9 +36,10 @@ export function VirtualJobList({ selected, onSelect, renderRow }: Props) {
   const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(Math.max(count - 1, 0), Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
 
+  // Runs again when the cache changes too: a page evicted while in view is fetched again.
   useEffect(() => {
     ensureRows(first, total === null ? PAGE_SIZE - 1 : last);
-  }, [first, last, total, generation]);
+  }, [first, last, total, generation, pages]);
 
   const rows: React.ReactNode[] = [];
   if (count > 0) {

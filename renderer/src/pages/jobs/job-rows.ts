@@ -23,7 +23,14 @@ const inFlight = new Map<number, number>();
 export function ensureRows(first: number, last: number): void {
   const { pages, generation } = useJobRows.getState();
   for (let page = Math.floor(Math.max(0, first) / PAGE_SIZE); page <= Math.floor(Math.max(0, last) / PAGE_SIZE); page++) {
-    if (pages.has(page) || inFlight.get(page) === generation) continue;
+    const cached = pages.get(page);
+    if (cached) {
+      // Most recently seen last, so eviction drops pages far from the view first.
+      pages.delete(page);
+      pages.set(page, cached);
+      continue;
+    }
+    if (inFlight.get(page) === generation) continue;
     inFlight.set(page, generation);
     getClient()
       .call('jobs.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE })
@@ -53,12 +60,29 @@ let refreshTimer: ReturnType<typeof setTimeout> | null = null;
  * start, many log lines) collapse into one refresh.
  */
 export function startJobRows(): () => void {
-  return getClient().subscribe('job.progress', () => {
+  const refresh = (): void => {
     if (refreshTimer) return;
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
       inFlight.clear();
       useJobRows.setState((s) => ({ pages: new Map(), generation: s.generation + 1 }));
     }, 500);
-  });
+  };
+  const unsubscribe = getClient().subscribe('job.progress', refresh);
+  // `rigshare job run` in another process writes the same ledger but sends this agent no events;
+  // a one-row look every few seconds notices a new job.
+  const poll = setInterval(() => {
+    getClient()
+      .call('jobs.list', { offset: 0, limit: 1 })
+      .then((r) => {
+        const { total, pages } = useJobRows.getState();
+        const newest = pages.get(0)?.[0];
+        if (r.total !== total || (newest && r.items[0] && (r.items[0].id !== newest.id || r.items[0].status !== newest.status))) refresh();
+      })
+      .catch(() => {});
+  }, 3000);
+  return () => {
+    unsubscribe();
+    clearInterval(poll);
+  };
 }
