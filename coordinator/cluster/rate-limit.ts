@@ -20,7 +20,8 @@ export interface AuthRateLimits {
 export function authRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthRateLimits {
   const perMinute = (name: string, fallback: number) => {
     const n = Number(env[name] ?? fallback);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number of requests per minute, got "${env[name]}".`);
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new Error(`${name} must be a positive whole number of requests per minute, got "${env[name]}".`);
     return { limit: n, windowMs: 60_000 };
   };
   return {
@@ -35,7 +36,12 @@ export function authRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Aut
  * count lives in the database, so a client that spreads its requests over every instance is
  * counted once, not once per instance.
  */
-export async function hit(db: Db, bucket: string, rule: RateLimit, now: number): Promise<{ hits: number; retryAfterMs: number }> {
+export async function hit(
+  db: Db,
+  bucket: string,
+  rule: RateLimit,
+  now: number,
+): Promise<{ hits: number; retryAfterMs: number }> {
   const windowStart = Math.floor(now / rule.windowMs) * rule.windowMs;
   const row = (
     await db.query<{ hits: number }>(
@@ -51,7 +57,11 @@ export async function hit(db: Db, bucket: string, rule: RateLimit, now: number):
 }
 
 function clientOf(req: FastifyRequest, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  const forwarded = trustProxy
+    ? String(req.headers['x-forwarded-for'] ?? '')
+        .split(',')[0]
+        ?.trim()
+    : '';
   return forwarded || req.ip;
 }
 
@@ -65,7 +75,11 @@ function claimedAddress(url: string, body: unknown): string | null {
  * Login is the one unauthenticated, expensive path (a signature recovery, a nonce row), so it
  * is limited per claimed node address and per client, across all instances.
  */
-export function registerAuthRateLimits(app: FastifyInstance, ctx: CoordinatorContext, limits: AuthRateLimits = authRateLimitsFromEnv()): void {
+export function registerAuthRateLimits(
+  app: FastifyInstance,
+  ctx: CoordinatorContext,
+  limits: AuthRateLimits = authRateLimitsFromEnv(),
+): void {
   const paths = new Set([`${API_PREFIX}/auth/nonce`, `${API_PREFIX}/auth/login`]);
   app.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST' || !paths.has(req.routeOptions.url ?? '')) return;
@@ -77,14 +91,20 @@ export function registerAuthRateLimits(app: FastifyInstance, ctx: CoordinatorCon
       const { hits, retryAfterMs } = await hit(ctx.db, bucket, rule, now);
       if (hits > rule.limit) {
         reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
-        throw new ProtocolError(429, 'rate_limited', `Too many login attempts; wait ${Math.ceil(retryAfterMs / 1000)} s and try again.`);
+        throw new ProtocolError(
+          429,
+          'rate_limited',
+          `Too many login attempts; wait ${Math.ceil(retryAfterMs / 1000)} s and try again.`,
+        );
       }
     }
   });
   // Old windows are dead weight; any instance may clear them.
   const prune = setInterval(() => {
     const horizon = ctx.now() - 2 * Math.max(limits.perAddress.windowMs, limits.perClient.windowMs);
-    ctx.db.query('DELETE FROM rate_limits WHERE window_start < $1', [horizon]).catch((err) => ctx.log.warn({ err }, 'rate limit prune failed'));
+    ctx.db
+      .query('DELETE FROM rate_limits WHERE window_start < $1', [horizon])
+      .catch((err) => ctx.log.warn({ err }, 'rate limit prune failed'));
   }, 60_000);
   prune.unref();
   app.addHook('onClose', async () => clearInterval(prune));

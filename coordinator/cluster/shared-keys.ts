@@ -11,7 +11,10 @@ const SESSION_KEY = 'session_key';
  * The first instance to start on an empty database decides; everyone after adopts its value.
  */
 async function firstWriterWins(db: Db, name: string, value: string, now: number): Promise<string> {
-  await db.query('INSERT INTO network_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [name, value, now]);
+  await db.query(
+    'INSERT INTO network_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
+    [name, value, now],
+  );
   const row = (await db.query<{ value: string }>('SELECT value FROM network_keys WHERE name = $1', [name])).rows[0];
   if (!row) throw new Error(`network key ${name} vanished after insert`);
   return row.value;
@@ -35,9 +38,14 @@ export async function shareNetworkKeys(
 ): Promise<Pick<CoordinatorSecrets, 'signer' | 'sessionKey'>> {
   const env = opts.env ?? process.env;
   if (db.engine !== 'postgres') return { signer: local.signer, sessionKey: local.sessionKey };
-  const signerHex = env.RIGSHARE_COORDINATOR_KEY ? local.signer.privateKey : await firstWriterWins(db, COORDINATOR_KEY, local.signer.privateKey, opts.now);
-  const sessionHex = env.RIGSHARE_SESSION_KEY ? hex(local.sessionKey) : await firstWriterWins(db, SESSION_KEY, hex(local.sessionKey), opts.now);
+  const signerHex = env.RIGSHARE_COORDINATOR_KEY
+    ? local.signer.privateKey
+    : await firstWriterWins(db, COORDINATOR_KEY, local.signer.privateKey, opts.now);
+  const sessionHex = env.RIGSHARE_SESSION_KEY
+    ? hex(local.sessionKey)
+    : await firstWriterWins(db, SESSION_KEY, hex(local.sessionKey), opts.now);
   const signer = signerHex === local.signer.privateKey ? local.signer : new Wallet(signerHex);
-  if (signer !== local.signer) opts.log?.info({ coordinator: signer.address }, 'using the network signing key shared through the database');
+  if (signer !== local.signer)
+    opts.log?.info({ coordinator: signer.address }, 'using the network signing key shared through the database');
   return { signer, sessionKey: Uint8Array.from(Buffer.from(sessionHex, 'hex')) };
 }

@@ -19,7 +19,11 @@ function outcome(err: unknown): string {
  * signature recovery, no database read), and the nonce claim, the uptime sample and the node's
  * state are written by the batching writer in one statement with other heartbeats.
  */
-export function registerHeartbeatRoute(app: FastifyInstance, ctx: CoordinatorContext, options: Partial<WriterOptions> = {}): HeartbeatWriter {
+export function registerHeartbeatRoute(
+  app: FastifyInstance,
+  ctx: CoordinatorContext,
+  options: Partial<WriterOptions> = {},
+): HeartbeatWriter {
   const metrics = metricsFor(ctx);
   const writer = new HeartbeatWriter(ctx.db, {
     ...DEFAULT_WRITER_OPTIONS,
@@ -46,7 +50,8 @@ export function registerHeartbeatRoute(app: FastifyInstance, ctx: CoordinatorCon
       const body = parsed.data;
       const at = ctx.now();
       await checkRequestStamp(ctx, session, body, {
-        claim: (nonce, nonceExpiresAt) => writer.record({ nodeId: session.nodeId, nonce, nonceExpiresAt, at, state: body.state }),
+        claim: (nonce, nonceExpiresAt) =>
+          writer.record({ nodeId: session.nodeId, nonce, nonceExpiresAt, at, state: body.state }),
       });
       const res = await heartbeat(ctx, session, body);
       metrics.heartbeats.inc({ result: 'ok' });
@@ -54,7 +59,8 @@ export function registerHeartbeatRoute(app: FastifyInstance, ctx: CoordinatorCon
     } catch (err) {
       metrics.heartbeats.inc({ result: outcome(err) });
       if (err instanceof WriterClosedError) throw new ProtocolError(503, 'unavailable', err.message);
-      if (!(err instanceof ProtocolError)) throw new ProtocolError(503, 'unavailable', 'The heartbeat could not be recorded; send it again.');
+      if (!(err instanceof ProtocolError))
+        throw new ProtocolError(503, 'unavailable', 'The heartbeat could not be recorded; send it again.');
       throw err;
     } finally {
       metrics.heartbeatSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);

@@ -6,7 +6,8 @@ import { gauge, metricsFor } from './metrics';
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
-export type Readiness = { ready: true; engine: string; schemaVersion: number } | { ready: false; engine: string; reason: string };
+export type Readiness =
+  { ready: true; engine: string; schemaVersion: number } | { ready: false; engine: string; reason: string };
 
 /** Ready means: the database answers, and its schema is the one this build expects. */
 export async function readiness(ctx: CoordinatorContext): Promise<Readiness> {
@@ -17,7 +18,11 @@ export async function readiness(ctx: CoordinatorContext): Promise<Readiness> {
     return { ready: false, engine: ctx.db.engine, reason: `The database does not answer: ${(err as Error).message}` };
   }
   if (version < LATEST_SCHEMA_VERSION) {
-    return { ready: false, engine: ctx.db.engine, reason: `The schema is at version ${version}; this build needs ${LATEST_SCHEMA_VERSION}. Another instance may be migrating it.` };
+    return {
+      ready: false,
+      engine: ctx.db.engine,
+      reason: `The schema is at version ${version}; this build needs ${LATEST_SCHEMA_VERSION}. Another instance may be migrating it.`,
+    };
   }
   return { ready: true, engine: ctx.db.engine, schemaVersion: version };
 }
@@ -38,12 +43,20 @@ async function networkGauges(ctx: CoordinatorContext): Promise<string> {
     )
   ).rows[0]!;
   return [
-    gauge('rigshare_nodes_registered', 'Nodes that have registered with the network.', [{ value: int(row.registered) }]),
+    gauge('rigshare_nodes_registered', 'Nodes that have registered with the network.', [
+      { value: int(row.registered) },
+    ]),
     gauge('rigshare_nodes_online', 'Nodes heard from within two heartbeat intervals.', [{ value: int(row.online) }]),
     gauge('rigshare_queue_depth', 'Jobs waiting for a node.', [{ value: int(row.queued) }]),
     gauge('rigshare_leases_active', 'Jobs leased to a node right now.', [{ value: int(row.leased) }]),
-    gauge('rigshare_leases_granted', 'Leases ever granted on this network (a counter kept in the database).', [{ value: int(row.leases_total) }]),
-    gauge('rigshare_leases_expired', 'Leases that expired because their node went silent (a counter kept in the database).', [{ value: int(row.leases_expired) }]),
+    gauge('rigshare_leases_granted', 'Leases ever granted on this network (a counter kept in the database).', [
+      { value: int(row.leases_total) },
+    ]),
+    gauge(
+      'rigshare_leases_expired',
+      'Leases that expired because their node went silent (a counter kept in the database).',
+      [{ value: int(row.leases_expired) }],
+    ),
   ].join('\n');
 }
 
@@ -74,9 +87,13 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: CoordinatorContext)
       up = 0;
     }
     const body = [
-      gauge('rigshare_database_up', 'Whether the database answered this scrape.', [{ labels: { engine: ctx.db.engine }, value: up }]),
+      gauge('rigshare_database_up', 'Whether the database answered this scrape.', [
+        { labels: { engine: ctx.db.engine }, value: up },
+      ]),
       network,
-      gauge('rigshare_heartbeat_backlog', 'Heartbeats in this instance waiting for their batch write.', [{ value: metrics.backlog() }]),
+      gauge('rigshare_heartbeat_backlog', 'Heartbeats in this instance waiting for their batch write.', [
+        { value: metrics.backlog() },
+      ]),
       metrics.render(),
     ]
       .filter(Boolean)

@@ -45,7 +45,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // Fail at start, with the URL's host in the message, rather than on the first request.
   const probe = await pool.connect().catch(async (err: Error) => {
     await pool.end().catch(() => undefined);
-    throw new Error(`Cannot reach PostgreSQL at ${describeDatabaseUrl(url)}: ${err.message}. Check --database and that the server runs.`);
+    throw new Error(
+      `Cannot reach PostgreSQL at ${describeDatabaseUrl(url)}: ${err.message}. Check --database and that the server runs.`,
+    );
   });
   probe.release();
   let closed = false;

@@ -85,7 +85,12 @@ async function serverFigures(url: string): Promise<ServerFigures> {
   const flush = histogram(text, 'rigshare_heartbeat_flush_duration_seconds');
   const rows = histogram(text, 'rigshare_heartbeat_flush_rows');
   const loop = Number(/^rigshare_event_loop_delay_seconds\{quantile="0.99"\} (\S+)$/m.exec(text)?.[1] ?? NaN);
-  return { p99ms: bucketPercentile(hb, 99) * 1000, flushP99ms: bucketPercentile(flush, 99) * 1000, rowsPerFlush: rows.sum / rows.count, loopDelayP99ms: loop * 1000 };
+  return {
+    p99ms: bucketPercentile(hb, 99) * 1000,
+    flushP99ms: bucketPercentile(flush, 99) * 1000,
+    rowsPerFlush: rows.sum / rows.count,
+    loopDelayP99ms: loop * 1000,
+  };
 }
 
 async function seed(db: Db): Promise<void> {
@@ -98,9 +103,22 @@ function treeTicks(pid: number): number {
 }
 
 /** Runs the load generator against `targets` and measures the CPU of every process named in `watch`. */
-async function drive(targets: string[], watch: Array<{ label: string; pid: number; tree?: boolean }>): Promise<{ load: LoadSummary; cpu: Outcome['cpu'] }> {
-  const input = { targets, nodes: NODES, intervalMs: INTERVAL_MS, durationMs: SECONDS * 1000, sessionKeyHex, chainId: CHAIN_ID, connectionsPerTarget: 32 };
-  const child = spawn(process.execPath, ['--import', 'tsx', LOAD, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function drive(
+  targets: string[],
+  watch: Array<{ label: string; pid: number; tree?: boolean }>,
+): Promise<{ load: LoadSummary; cpu: Outcome['cpu'] }> {
+  const input = {
+    targets,
+    nodes: NODES,
+    intervalMs: INTERVAL_MS,
+    durationMs: SECONDS * 1000,
+    sessionKeyHex,
+    chainId: CHAIN_ID,
+    connectionsPerTarget: 32,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', LOAD, JSON.stringify(input)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const all = [...watch, { label: 'load generator', pid: child.pid!, tree: false }];
   const ticks = (w: (typeof all)[number]) => (w.tree ? treeTicks(w.pid) : (cpuTicks(w.pid) ?? 0));
   const before = all.map(ticks);
@@ -118,7 +136,10 @@ async function drive(targets: string[], watch: Array<{ label: string; pid: numbe
   );
   const seconds = (Date.now() - startedAt) / 1000;
   const load = JSON.parse(out.trim().split('\n').pop()!) as LoadSummary;
-  return { load, cpu: all.map((w, i) => ({ label: w.label, percent: ((after[i]! - before[i]!) / HZ / seconds) * 100 })) };
+  return {
+    load,
+    cpu: all.map((w, i) => ({ label: w.label, percent: ((after[i]! - before[i]!) / HZ / seconds) * 100 })),
+  };
 }
 
 async function postgresMaster(url: string): Promise<number | null> {
@@ -142,7 +163,10 @@ async function onPostgres(): Promise<Outcome> {
     await seed(db);
     await db.close();
     const env = { RIGSHARE_SESSION_KEY: sessionKeyHex, RIGSHARE_LOG_LEVEL: 'warn' };
-    instances.push(await startInstance({ databaseUrl: database.url, env }), await startInstance({ databaseUrl: database.url, env }));
+    instances.push(
+      await startInstance({ databaseUrl: database.url, env }),
+      await startInstance({ databaseUrl: database.url, env }),
+    );
     const master = await postgresMaster(database.url);
     const { load, cpu } = await drive(
       instances.map((i) => i.url),
@@ -171,7 +195,10 @@ async function onEmbedded(): Promise<Outcome> {
     const seedDb = await openPglite(embeddedStoreDir(dataDir));
     await seed(seedDb);
     await seedDb.close();
-    instance = await startInstance({ dataDir, env: { RIGSHARE_SESSION_KEY: sessionKeyHex, RIGSHARE_LOG_LEVEL: 'warn' } });
+    instance = await startInstance({
+      dataDir,
+      env: { RIGSHARE_SESSION_KEY: sessionKeyHex, RIGSHARE_LOG_LEVEL: 'warn' },
+    });
     const { load, cpu } = await drive([instance.url], [{ label: 'instance', pid: instance.pid }]);
     const server = [await serverFigures(instance.url)];
     await instance.kill('SIGTERM');
@@ -195,7 +222,9 @@ const noise = monitorEventLoopDelay({ resolution: 10 });
 noise.enable();
 const loadBefore = os.loadavg()[0]!;
 
-console.log(`heartbeat-scale: ${NODES} nodes, one heartbeat each per ${INTERVAL_MS / 1000} s, for ${SECONDS} s (offered ${fmt(NODES / (INTERVAL_MS / 1000))}/s)`);
+console.log(
+  `heartbeat-scale: ${NODES} nodes, one heartbeat each per ${INTERVAL_MS / 1000} s, for ${SECONDS} s (offered ${fmt(NODES / (INTERVAL_MS / 1000))}/s)`,
+);
 const pgRun = await onPostgres();
 // BENCH_BASELINE=0 skips the embedded run, for quick looks at the PostgreSQL figures alone.
 const embRun = process.env.BENCH_BASELINE === '0' ? pgRun : await onEmbedded();
@@ -218,15 +247,30 @@ for (const c of pgRun.cpu) console.log(`  postgres run  ${c.label.padEnd(28)}${f
 for (const c of embRun.cpu) console.log(`  embedded run  ${c.label.padEnd(28)}${fmt(c.percent).padStart(7)} %`);
 const pgCoordCpu = pgRun.cpu.filter((c) => c.label.startsWith('instance')).reduce((s, c) => s + c.percent, 0);
 const embCoordCpu = embRun.cpu.filter((c) => c.label.startsWith('instance')).reduce((s, c) => s + c.percent, 0);
-console.log(`  coordinator CPU per 1000 heartbeats/s: postgres ${fmt((pgCoordCpu / rate(pgRun)) * 1000)} %, embedded ${fmt((embCoordCpu / rate(embRun)) * 1000)} %`);
-for (const [name, o] of [['postgres', pgRun], ['embedded', embRun]] as const) {
+console.log(
+  `  coordinator CPU per 1000 heartbeats/s: postgres ${fmt((pgCoordCpu / rate(pgRun)) * 1000)} %, embedded ${fmt((embCoordCpu / rate(embRun)) * 1000)} %`,
+);
+for (const [name, o] of [
+  ['postgres', pgRun],
+  ['embedded', embRun],
+] as const) {
   for (const [i, f] of o.server.entries()) {
-    console.log(`  ${name} instance ${i + 1} as it saw itself: p99 <= ${fmt(f.p99ms)} ms, batch write p99 <= ${fmt(f.flushP99ms)} ms, ${fmt(f.rowsPerFlush)} heartbeats per batch, event-loop delay p99 ${fmt(f.loopDelayP99ms)} ms`);
+    console.log(
+      `  ${name} instance ${i + 1} as it saw itself: p99 <= ${fmt(f.p99ms)} ms, batch write p99 <= ${fmt(f.flushP99ms)} ms, ${fmt(f.rowsPerFlush)} heartbeats per batch, event-loop delay p99 ${fmt(f.loopDelayP99ms)} ms`,
+    );
   }
   if (o.load.errorSamples.length) console.log(`  ${name} errors: ${o.load.errorSamples.join(' | ')}`);
-  console.log(`  ${name}: sent ${o.load.sent}, answered 200 ${o.load.ok}, recorded ${o.recorded}, statuses ${JSON.stringify(o.load.statuses)}, generator max lag ${o.load.maxLagMs} ms`);
+  console.log(
+    `  ${name}: sent ${o.load.sent}, answered 200 ${o.load.ok}, recorded ${o.recorded}, statuses ${JSON.stringify(o.load.statuses)}, generator max lag ${o.load.maxLagMs} ms`,
+  );
 }
 noise.disable();
-console.log(`  machine: load average ${fmt(loadBefore, 2)} before, ${fmt(os.loadavg()[0]!, 2)} after on ${os.cpus().length} CPUs; an idle process here waited p99 ${fmt(noise.percentile(99) / 1e6)} ms, max ${fmt(noise.max / 1e6)} ms for the CPU`);
-console.log(`${pgRun.load.p99 < P99_TARGET_MS ? 'PASS' : 'FAIL'} p99 ${fmt(pgRun.load.p99, 2)} ms < ${P99_TARGET_MS} ms on two instances and PostgreSQL`);
-console.log(`${lost(pgRun) === 0 && pgRun.load.ok === pgRun.load.sent ? 'PASS' : 'FAIL'} no heartbeat lost on PostgreSQL (${pgRun.recorded}/${pgRun.load.sent} recorded)`);
+console.log(
+  `  machine: load average ${fmt(loadBefore, 2)} before, ${fmt(os.loadavg()[0]!, 2)} after on ${os.cpus().length} CPUs; an idle process here waited p99 ${fmt(noise.percentile(99) / 1e6)} ms, max ${fmt(noise.max / 1e6)} ms for the CPU`,
+);
+console.log(
+  `${pgRun.load.p99 < P99_TARGET_MS ? 'PASS' : 'FAIL'} p99 ${fmt(pgRun.load.p99, 2)} ms < ${P99_TARGET_MS} ms on two instances and PostgreSQL`,
+);
+console.log(
+  `${lost(pgRun) === 0 && pgRun.load.ok === pgRun.load.sent ? 'PASS' : 'FAIL'} no heartbeat lost on PostgreSQL (${pgRun.recorded}/${pgRun.load.sent} recorded)`,
+);

@@ -30,9 +30,22 @@ export interface InstanceTimings {
  * Starts `rigshare coordinator --port 0` in its own process, as an operator runs one instance
  * behind a load balancer, and resolves once it listens. Its JSON log lines are collected.
  */
-export async function startInstance(opts: { databaseUrl?: string; config?: InstanceTimings; env?: NodeJS.ProcessEnv; dataDir?: string }): Promise<Instance> {
+export async function startInstance(opts: {
+  databaseUrl?: string;
+  config?: InstanceTimings;
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+}): Promise<Instance> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-instance-'));
-  const args = [CLI, 'coordinator', '--port', '0', '--data-dir', dataDir, ...(opts.databaseUrl ? ['--database', opts.databaseUrl] : [])];
+  const args = [
+    CLI,
+    'coordinator',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...(opts.databaseUrl ? ['--database', opts.databaseUrl] : []),
+  ];
   const timings: NodeJS.ProcessEnv = {};
   if (opts.config?.heartbeatIntervalMs) timings.RIGSHARE_HEARTBEAT_MS = String(opts.config.heartbeatIntervalMs);
   if (opts.config?.leaseTtlMs) timings.RIGSHARE_LEASE_TTL_MS = String(opts.config.leaseTtlMs);
@@ -68,7 +81,9 @@ export async function startInstance(opts: { databaseUrl?: string; config?: Insta
         if (seen.listening && seen.coordinator && seen.customerToken) resolve(seen as never);
       }
     });
-    void exited.then((code) => reject(new Error(`coordinator instance exited (${code}) before listening: ${stderr.slice(-2000)}`)));
+    void exited.then((code) =>
+      reject(new Error(`coordinator instance exited (${code}) before listening: ${stderr.slice(-2000)}`)),
+    );
   });
   const info = await ready;
   return {

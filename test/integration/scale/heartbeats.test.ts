@@ -28,18 +28,30 @@ describe.each(['pglite', 'postgres'] as const)('heartbeat writer on %s', (engine
       db = await openPglite(tempDir('hb'));
     }
     await migrate(db);
-    for (const id of nodes) await db.query('INSERT INTO nodes (id, address, created_at) VALUES ($1, $2, 0)', [id, `0x${id}`]);
+    for (const id of nodes)
+      await db.query('INSERT INTO nodes (id, address, created_at) VALUES ($1, $2, 0)', [id, `0x${id}`]);
   });
   afterAll(async () => {
     await db?.close();
     await pgdb?.drop();
   });
 
-  const sample = (nodeId: string, at: number, n = nonce()): HeartbeatSample => ({ nodeId, nonce: n, nonceExpiresAt: at + 60_000, at, state: 'idle' });
+  const sample = (nodeId: string, at: number, n = nonce()): HeartbeatSample => ({
+    nodeId,
+    nonce: n,
+    nonceExpiresAt: at + 60_000,
+    at,
+    state: 'idle',
+  });
 
   it('writes heartbeats that arrive together in a few statements, and reports replays', async () => {
     const flushes: number[] = [];
-    const writer = new HeartbeatWriter(db, { windowMs: 20, maxRows: 100, maxInFlight: 2, onFlush: (rows) => flushes.push(rows) });
+    const writer = new HeartbeatWriter(db, {
+      windowMs: 20,
+      maxRows: 100,
+      maxInFlight: 2,
+      onFlush: (rows) => flushes.push(rows),
+    });
     const reused = nonce();
     const samples = Array.from({ length: 300 }, (_, i) => sample(nodes[i % 3]!, 1_000 + i));
     const results = await Promise.all([
@@ -57,7 +69,9 @@ describe.each(['pglite', 'postgres'] as const)('heartbeat writer on %s', (engine
     const count = Number((await db.query('SELECT COUNT(*) AS n FROM heartbeats')).rows[0]!.n);
     expect(count).toBe(301);
     // Each node's last-heard time is its newest sample, whatever order the batch held them in.
-    const last = (await db.query<{ id: string; last_heartbeat_at: unknown }>('SELECT id, last_heartbeat_at FROM nodes ORDER BY id')).rows;
+    const last = (
+      await db.query<{ id: string; last_heartbeat_at: unknown }>('SELECT id, last_heartbeat_at FROM nodes ORDER BY id')
+    ).rows;
     expect(last.map((r) => Number(r.last_heartbeat_at))).toEqual([5_000, 1_298, 1_299]);
     await writer.close();
   });
@@ -69,7 +83,12 @@ describe.each(['pglite', 'postgres'] as const)('heartbeat writer on %s', (engine
     await writer.close();
     expect(await Promise.all(pending)).toEqual([true, true, true, true, true]);
     await expect(writer.record(sample('node_b', 30_000))).rejects.toBeInstanceOf(WriterClosedError);
-    expect(Number((await db.query('SELECT COUNT(*) AS n FROM heartbeats WHERE node_id = $1 AND at >= 20000', ['node_b'])).rows[0]!.n)).toBe(5);
+    expect(
+      Number(
+        (await db.query('SELECT COUNT(*) AS n FROM heartbeats WHERE node_id = $1 AND at >= 20000', ['node_b'])).rows[0]!
+          .n,
+      ),
+    ).toBe(5);
   });
 
   it('fails every heartbeat of a batch the database refuses, and records none of them', async () => {
@@ -88,7 +107,9 @@ describe.each(['pglite', 'postgres'] as const)('heartbeat writer on %s', (engine
     // 0 → 15 → 30 s credited; the 60 s silence earns nothing; 90 → 105 s credited again.
     await Promise.all([0, 15_000, 30_000, 90_000, 105_000].map((t) => writer.record(sample('node_c', base + t))));
     await writer.close();
-    const ctx = { db, now: () => base + 120_000, config: { uptimeMaxGapMs: 22_500 } } as unknown as Parameters<typeof uptime>[0];
+    const ctx = { db, now: () => base + 120_000, config: { uptimeMaxGapMs: 22_500 } } as unknown as Parameters<
+      typeof uptime
+    >[0];
     const up = await uptime(ctx, 'node_c', 120_000);
     expect(up.creditedMs).toBe(45_000);
     expect(up.ratio).toBeCloseTo(45_000 / 120_000, 6);
@@ -102,7 +123,8 @@ describe('heartbeats, tokens and ops endpoints across two instances on one Postg
 
   beforeAll(async () => {
     pgdb = await freshDatabase();
-    const start = () => startCoordinator({ dataDir: tempDir('ops'), databaseUrl: pgdb.url, port: 0, log: pino({ level: 'silent' }) });
+    const start = () =>
+      startCoordinator({ dataDir: tempDir('ops'), databaseUrl: pgdb.url, port: 0, log: pino({ level: 'silent' }) });
     a = await start();
     b = await start();
   });
@@ -143,7 +165,9 @@ describe('heartbeats, tokens and ops endpoints across two instances on one Postg
   });
 
   it('is not ready while the schema is behind this build, and says why', async () => {
-    await a.ctx.db.query('UPDATE schema_migrations SET version = -version WHERE version = (SELECT MAX(version) FROM schema_migrations)');
+    await a.ctx.db.query(
+      'UPDATE schema_migrations SET version = -version WHERE version = (SELECT MAX(version) FROM schema_migrations)',
+    );
     try {
       const res = await fetch(`${a.url}/readyz`);
       expect(res.status).toBe(503);
@@ -165,9 +189,22 @@ describe('coordinator logs', () => {
       },
     });
     const log = createCoordinatorLogger({ level: 'info', destination: sink });
-    log.info({ token: 'tok-secret', req: { headers: { authorization: 'Bearer hdr-secret' } }, node: { privateKey: '0xkey-secret' }, jobId: 'job_1' }, 'hello');
+    log.info(
+      {
+        token: 'tok-secret',
+        req: { headers: { authorization: 'Bearer hdr-secret' } },
+        node: { privateKey: '0xkey-secret' },
+        jobId: 'job_1',
+      },
+      'hello',
+    );
     const rec = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(rec).toMatchObject({ msg: 'hello', level: 'info', jobId: 'job_1', instance: expect.stringMatching(/:\d+$/) });
+    expect(rec).toMatchObject({
+      msg: 'hello',
+      level: 'info',
+      jobId: 'job_1',
+      instance: expect.stringMatching(/:\d+$/),
+    });
     expect(lines[0]).not.toMatch(/secret/);
   });
 });

@@ -64,7 +64,11 @@ describe('lease expiry with two instances on one PostgreSQL', () => {
 
     // Every expired lease was ended by exactly one sweep, on one instance or the other.
     expect(sweeps.reduce((s, n) => s + n, 0)).toBe(JOBS);
-    const leases = (await a.ctx.db.query<{ id: string; job_id: string; ended_at: unknown; end_reason: string | null }>('SELECT id, job_id, ended_at, end_reason FROM leases')).rows;
+    const leases = (
+      await a.ctx.db.query<{ id: string; job_id: string; ended_at: unknown; end_reason: string | null }>(
+        'SELECT id, job_id, ended_at, end_reason FROM leases',
+      )
+    ).rows;
     for (const [jobId, leaseId] of first) {
       const mine = leases.filter((l) => l.job_id === jobId);
       expect(mine.filter((l) => l.end_reason === 'expired').map((l) => l.id)).toEqual([leaseId]);
@@ -72,7 +76,11 @@ describe('lease expiry with two instances on one PostgreSQL', () => {
     // Each job went back to the queue once and was leased again once: attempt 2, never 3.
     expect(new Set(relet.map((r) => r.jobId)).size).toBe(relet.length);
     expect(relet).toHaveLength(JOBS);
-    const jobs = (await a.ctx.db.query<{ id: string; status: string; attempts: number; lease_id: string }>('SELECT id, status, attempts, lease_id FROM jobs')).rows;
+    const jobs = (
+      await a.ctx.db.query<{ id: string; status: string; attempts: number; lease_id: string }>(
+        'SELECT id, status, attempts, lease_id FROM jobs',
+      )
+    ).rows;
     for (const j of jobs) {
       expect(j.status).toBe('leased');
       expect(Number(j.attempts)).toBe(2);

@@ -18,7 +18,9 @@ afterEach(async () => {
 async function appliedRows(url: string) {
   const conn = await openPostgres(url, { poolSize: 1 });
   try {
-    return (await conn.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => Number(r.version));
+    return (await conn.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map(
+      (r) => Number(r.version),
+    );
   } finally {
     await conn.close();
   }
@@ -45,7 +47,9 @@ describe('schema migrations on PostgreSQL', () => {
   it('run exactly once when two coordinator processes start together on an empty database', async () => {
     db = await freshDatabase();
     instances = await Promise.all([startInstance({ databaseUrl: db.url }), startInstance({ databaseUrl: db.url })]);
-    const migrated = instances.map((i) => i.logs.filter((l) => l.msg === 'schema migrated').flatMap((l) => l.applied as number[]));
+    const migrated = instances.map((i) =>
+      i.logs.filter((l) => l.msg === 'schema migrated').flatMap((l) => l.applied as number[]),
+    );
     // One instance applied every version; the other found the schema current and applied none.
     expect(migrated.flat().sort((a, b) => a - b)).toEqual(ALL);
     expect(migrated.filter((m) => m.length > 0)).toHaveLength(1);

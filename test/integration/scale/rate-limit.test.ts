@@ -13,7 +13,8 @@ const saved = process.env.RIGSHARE_AUTH_RATE_PER_ADDRESS;
 beforeAll(async () => {
   process.env.RIGSHARE_AUTH_RATE_PER_ADDRESS = '4';
   db = await freshDatabase();
-  const start = () => startCoordinator({ dataDir: tempDir('rate'), databaseUrl: db.url, port: 0, log: pino({ level: 'silent' }) });
+  const start = () =>
+    startCoordinator({ dataDir: tempDir('rate'), databaseUrl: db.url, port: 0, log: pino({ level: 'silent' }) });
   a = await start();
   b = await start();
 });
@@ -35,12 +36,20 @@ describe('login rate limits across instances', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
     expect((await ask(b)).status).toBe(429);
-    const raw = await fetch(`${b.url}/v1/auth/nonce`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address }) });
+    const raw = await fetch(`${b.url}/v1/auth/nonce`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address }),
+    });
     expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another node is not held back by this one.
-    expect((await rawPost(b, null, '/v1/auth/nonce', JSON.stringify({ address: Wallet.createRandom().address }))).status).toBe(200);
+    expect(
+      (await rawPost(b, null, '/v1/auth/nonce', JSON.stringify({ address: Wallet.createRandom().address }))).status,
+    ).toBe(200);
     // The refused requests issued no nonces.
-    const issued = Number((await a.ctx.db.query('SELECT COUNT(*) AS n FROM login_nonces WHERE address = $1', [address])).rows[0]!.n);
+    const issued = Number(
+      (await a.ctx.db.query('SELECT COUNT(*) AS n FROM login_nonces WHERE address = $1', [address])).rows[0]!.n,
+    );
     expect(issued).toBe(4);
   });
 });

@@ -45,7 +45,10 @@ async function submitAll(url: string, token: string, count: number): Promise<str
 
 async function loginCount(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return [...text.matchAll(/^rigshare_http_requests_total\{route="\/v1\/auth\/login",status="2xx"\} (\d+)$/gm)].reduce((s, m) => s + Number(m[1]), 0);
+  return [...text.matchAll(/^rigshare_http_requests_total\{route="\/v1\/auth\/login",status="2xx"\} (\d+)$/gm)].reduce(
+    (s, m) => s + Number(m[1]),
+    0,
+  );
 }
 
 interface Completion {
@@ -59,7 +62,10 @@ interface Completion {
 describe('two coordinator instances on one PostgreSQL', () => {
   it('lease and complete every one of 500 jobs once across 20 nodes, and lose nothing when one instance is killed', async () => {
     db = await freshDatabase();
-    instances.push(await startInstance({ databaseUrl: db.url, config: CONFIG }), await startInstance({ databaseUrl: db.url, config: CONFIG }));
+    instances.push(
+      await startInstance({ databaseUrl: db.url, config: CONFIG }),
+      await startInstance({ databaseUrl: db.url, config: CONFIG }),
+    );
     const [a, b] = instances as [Instance, Instance];
     // Each node reaches the network through a front that prefers one instance and falls back to the other.
     const frontA = await failoverFront(() => [a.url, b.url]);
@@ -67,15 +73,29 @@ describe('two coordinator instances on one PostgreSQL', () => {
     fronts.push(frontA, frontB);
 
     // Customers of either instance are customers of the network.
-    const jobIds = [...(await submitAll(a.url, a.customerToken, JOBS / 2)), ...(await submitAll(b.url, b.customerToken, JOBS / 2))];
+    const jobIds = [
+      ...(await submitAll(a.url, a.customerToken, JOBS / 2)),
+      ...(await submitAll(b.url, b.customerToken, JOBS / 2)),
+    ];
     expect(new Set(jobIds).size).toBe(JOBS);
 
     const clients = await Promise.all(
       Array.from({ length: NODES }, async (_, i) => {
-        const client = new CoordinatorClient({ baseUrl: (i < NODES / 2 ? frontA : frontB).url, identity: Wallet.createRandom() as unknown as Wallet, timeoutMs: 5000 });
+        const client = new CoordinatorClient({
+          baseUrl: (i < NODES / 2 ? frontA : frontB).url,
+          identity: Wallet.createRandom() as unknown as Wallet,
+          timeoutMs: 5000,
+        });
         await client.info();
         await client.login();
-        await client.register({ gpus: [GPU], benchmark: BENCH, priceFloorPerGpuHour: 100_000, slaTier: 'silver', payoutAddress: null, agentVersion: 'test' });
+        await client.register({
+          gpus: [GPU],
+          benchmark: BENCH,
+          priceFloorPerGpuHour: 100_000,
+          slaTier: 'silver',
+          payoutAddress: null,
+          agentVersion: 'test',
+        });
         return client;
       }),
     );
@@ -104,7 +124,13 @@ describe('two coordinator instances on one PostgreSQL', () => {
       for (;;) {
         try {
           const res = await clients[i]!.complete(offer.leaseId, { idempotencyKey: key, result: result(10) });
-          completions.push({ node: i, jobId: offer.jobId, leaseId: offer.leaseId, duplicate: res.duplicate, at: Date.now() });
+          completions.push({
+            node: i,
+            jobId: offer.jobId,
+            leaseId: offer.leaseId,
+            duplicate: res.duplicate,
+            at: Date.now(),
+          });
           return;
         } catch (err) {
           // A refusal is final; anything else (the instance died under the request) is sent again.
@@ -142,7 +168,9 @@ describe('two coordinator instances on one PostgreSQL', () => {
     const check = await openPostgres(db.url, { poolSize: 1 });
     try {
       for (;;) {
-        const open = Number((await check.query(`SELECT COUNT(*) AS n FROM jobs WHERE status <> 'completed'`)).rows[0]!.n);
+        const open = Number(
+          (await check.query(`SELECT COUNT(*) AS n FROM jobs WHERE status <> 'completed'`)).rows[0]!.n,
+        );
         if (open === 0 || Date.now() > deadline) break;
         await sleep(200);
       }
@@ -155,7 +183,9 @@ describe('two coordinator instances on one PostgreSQL', () => {
       expect(await a.exited).toBeNull(); // killed by signal, not exited
 
       // Every job completed once: one accounting row each, one fresh receipt each.
-      const statuses = (await check.query<{ status: string; n: unknown }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status')).rows;
+      const statuses = (
+        await check.query<{ status: string; n: unknown }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status')
+      ).rows;
       expect(statuses.map((r) => [r.status, Number(r.n)])).toEqual([['completed', JOBS]]);
       expect(Number((await check.query('SELECT COUNT(DISTINCT job_id) AS n FROM accounting')).rows[0]!.n)).toBe(JOBS);
       const fresh = completions.filter((c) => !c.duplicate);
@@ -189,7 +219,11 @@ describe('two coordinator instances on one PostgreSQL', () => {
       expect(errors.filter((e) => !e.startsWith('heartbeat'))).toEqual([]);
       // Heartbeats went on after the kill: every node has samples recorded after it.
       const lateSamplers = Number(
-        (await check.query('SELECT COUNT(DISTINCT node_id) AS n FROM heartbeats WHERE at > $1', [killedAt + CONFIG.leaseTtlMs])).rows[0]!.n,
+        (
+          await check.query('SELECT COUNT(DISTINCT node_id) AS n FROM heartbeats WHERE at > $1', [
+            killedAt + CONFIG.leaseTtlMs,
+          ])
+        ).rows[0]!.n,
       );
       expect(lateSamplers).toBe(NODES);
     } finally {
