@@ -117,11 +117,20 @@ export class CoordinatorClient {
   }
 
   /** A token-authenticated call with a fresh stamp. On an expired token it logs in once and retries. */
-  private async authed(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, timeoutMs?: number, signal?: AbortSignal): Promise<unknown> {
+  private async authed(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: Record<string, unknown>,
+    timeoutMs?: number,
+    signal?: AbortSignal,
+    onStamp?: (stamp: { nonce: string; timestamp: number }) => void,
+  ): Promise<unknown> {
     const { chainId } = await this.chain();
     for (let attempt = 0; ; attempt++) {
       const token = await this.token();
-      const stamped = body ? { ...body, ...makeStamp(chainId, this.now(), crypto.randomBytes) } : undefined;
+      const stamp = makeStamp(chainId, this.now(), crypto.randomBytes);
+      const stamped = body ? { ...body, ...stamp } : undefined;
+      if (body) onStamp?.(stamp);
       try {
         return await this.send(method, path, stamped, token, timeoutMs, signal);
       } catch (err) {
@@ -138,8 +147,9 @@ export class CoordinatorClient {
     return RegisterResponse.parse(await this.authed('POST', '/nodes/register', req));
   }
 
-  async heartbeat(state: NodeWorkState, leaseIds: string[]): Promise<{ receipt: z.output<typeof HeartbeatReceipt>; signature: string; envelope: unknown; revokedLeaseIds: string[] }> {
-    const res = HeartbeatResponse.parse(await this.authed('POST', '/nodes/heartbeat', { state, leaseIds }));
+  /** `onSent` learns the heartbeat's nonce before it leaves, so the local uptime ledger can record it. */
+  async heartbeat(state: NodeWorkState, leaseIds: string[], onSent?: (stamp: { nonce: string; timestamp: number }) => void): Promise<{ receipt: z.output<typeof HeartbeatReceipt>; signature: string; envelope: unknown; revokedLeaseIds: string[] }> {
+    const res = HeartbeatResponse.parse(await this.authed('POST', '/nodes/heartbeat', { state, leaseIds }, undefined, undefined, onSent));
     const receipt = await this.verify(res.receipt, HeartbeatReceipt, 'heartbeat_receipt', 'heartbeat receipt');
     return { receipt, signature: res.receipt.signature, envelope: res.receipt, revokedLeaseIds: res.revokedLeaseIds };
   }

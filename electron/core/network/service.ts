@@ -15,6 +15,7 @@ import type { JobService } from '../jobs/service';
 import { ledgerPath, openLedgerDb } from '../ledger/database';
 import type { Logger } from '../log/logger';
 import { EarningsStore } from '../payouts/earnings-store';
+import { UptimeStore } from '../uptime/store';
 import { AGENT_VERSION } from '../version';
 import { benchmarkFromResult, benchmarkSpec } from './benchmark';
 import { CoordinatorClient } from './client';
@@ -68,6 +69,7 @@ export class NetworkService {
   private readonly db: Database.Database;
   private readonly outbox: Outbox;
   readonly earnings: EarningsStore;
+  private readonly uptime: UptimeStore;
   private local: RunningCoordinator | null = null;
   private client: CoordinatorClient | null = null;
   private loop: WorkLoop | null = null;
@@ -80,6 +82,7 @@ export class NetworkService {
     this.db = openLedgerDb(ledgerPath(o.dataDir));
     this.outbox = new Outbox(this.db);
     this.earnings = new EarningsStore(this.db);
+    this.uptime = new UptimeStore(this.db);
     this.state = readJoinState(o.dataDir);
   }
 
@@ -283,10 +286,32 @@ export class NetworkService {
       leaseWaitMs: 10_000,
       onStatus: () => this.publish(),
       onEarned: () => this.publish(),
+      ...this.uptimeHooks(client, state),
     });
     void url;
     this.loop.start();
     this.publish();
+  }
+
+  /**
+   * Every heartbeat goes to the local uptime ledger as it leaves (offline until answered), and its
+   * signed receipt is checked and kept: the half of uptime a third party can verify.
+   */
+  private uptimeHooks(client: CoordinatorClient, state: JoinState) {
+    const sent = new Map<string, { at: number; state: string }>();
+    return {
+      onHeartbeatSent: (beat: { nonce: string; at: number; state: string }) => {
+        sent.set(beat.nonce, beat);
+        if (sent.size > 64) sent.delete(sent.keys().next().value!);
+        this.uptime.recordHeartbeat(beat.nonce, beat.at, beat.state, 'offline');
+      },
+      onHeartbeat: (res: { ok: true; envelope: unknown; nonce: string } | { ok: false; error: string }) => {
+        if (!res.ok) return;
+        const beat = sent.get(res.nonce);
+        if (beat) this.uptime.recordHeartbeat(res.nonce, beat.at, beat.state, beat.state === 'paused' ? 'paused' : 'acked');
+        this.uptime.acceptReceipt(res.envelope, { coordinator: state.coordinator, chainId: state.chainId, nodeAddress: client.address });
+      },
+    };
   }
 
   /** Leave: stop leasing, hand back a running job's lease with its checkpoint, deliver reports. */

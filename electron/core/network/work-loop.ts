@@ -40,6 +40,8 @@ export interface WorkLoopOptions {
   leaseWaitMs?: number;
   checkpointIntervalMs?: number;
   onStatus?: (status: LoopStatus) => void;
+  /** A heartbeat is leaving (before any answer); then its outcome. For the local uptime ledger. */
+  onHeartbeatSent?: (beat: { nonce: string; at: number; state: NodeWorkState }) => void;
   onHeartbeat?: (result: { ok: true; envelope: unknown; nonce: string } | { ok: false; error: string }) => void;
   onEarned?: (receipt: { jobId: string; net: number }) => void;
   now?: () => number;
@@ -252,7 +254,8 @@ export class WorkLoop {
     if (this.stopping) return;
     const leaseIds = this.current ? [this.current.offer.leaseId] : [];
     try {
-      const res = await this.o.client.heartbeat(this.workState(), leaseIds);
+      const state = this.workState();
+      const res = await this.o.client.heartbeat(state, leaseIds, (stamp) => this.o.onHeartbeatSent?.({ nonce: stamp.nonce, at: stamp.timestamp, state }));
       this.o.onHeartbeat?.({ ok: true, envelope: res.envelope, nonce: res.receipt.heartbeatNonce });
       this.online();
       const job = this.current;
