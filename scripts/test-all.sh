@@ -27,10 +27,10 @@ step() {
 
 # The build is stale when any input is newer than its output (or there is no output yet).
 build_if_stale() {
-  local stamp=out/renderer/index.html inputs=(electron renderer shared resources package.json)
+  local stamp=out/renderer/index.html inputs=(electron renderer shared coordinator resources package.json)
   local config
   for config in electron.vite.config.*; do [[ -e $config ]] && inputs+=("$config"); done
-  if [[ -f $stamp && -f out/main/index.js && -z $(find "${inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null) ]]; then
+  if [[ -f $stamp && -f out/main/index.js && -f out/cli/index.js && -z $(find "${inputs[@]}" -newer "$stamp" -print -quit 2>/dev/null) ]]; then
     echo "out/ is up to date"
     return 0
   fi

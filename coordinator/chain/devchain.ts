@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ganache from 'ganache';
 import { Contract, ContractFactory, JsonRpcProvider, NonceManager, Wallet, parseEther } from 'ethers';
 import { compileRigshareToken } from './compile';
 
@@ -69,6 +68,8 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
     { secretKey: treasury.privateKey, balance: toHexWei(parseEther('1000')) },
     ...(options.extraAccounts ?? []).map((a) => ({ secretKey: a.secretKey, balance: toHexWei(a.balanceWei ?? parseEther('100')) })),
   ];
+  // Loaded on demand: the chain is large and only the local network's coordinator needs it.
+  const { default: ganache } = await import('ganache');
   const server = ganache.server({
     logging: { quiet: true },
     chain: { chainId, networkId: chainId },

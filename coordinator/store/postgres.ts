@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type { Pool } from 'pg';
 import type { Db, Queryable, Row } from './db';
 
 export interface PostgresOptions {
@@ -20,7 +20,7 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-type Client = { query: pg.Pool['query'] };
+type Client = { query: Pool['query'] };
 
 async function run<T extends Row>(client: Client, sql: string, params: unknown[] = []) {
   const res = await client.query<T>(sql, params);
@@ -32,6 +32,7 @@ async function run<T extends Row>(client: Client, sql: string, params: unknown[]
  * coordinator instance on one server shares nonces, leases and heartbeats through it.
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? Number(process.env.RIGSHARE_DB_POOL_SIZE ?? 10),

@@ -12,8 +12,9 @@ export interface HeadlessOptions {
   port: number;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const RENDERER_DIR = path.resolve(here, '../../out/renderer');
+/** The install's root: electron/cli in the sources, out/cli in the bundle; both two levels down. */
+export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RENDERER_DIR = path.join(APP_ROOT, 'out/renderer');
 
 /** Runs the agent and its dashboard server until SIGINT or SIGTERM. */
 export async function runHeadless(options: HeadlessOptions): Promise<Agent> {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { addDataDirOption, parsePort, resolveDataDir } from '../options';
-import { runHeadless } from '../run-agent';
+import { APP_ROOT, runHeadless } from '../run-agent';
 import { DEFAULT_PORT } from './agent';
 
 /** The Electron binary, when the electron package could download it on this machine. */
@@ -31,7 +31,7 @@ export function registerAppCommand(program: Command): void {
       .option('--port <n>', 'dashboard port when headless', parsePort, DEFAULT_PORT),
   ).action(async (opts: { dataDir?: string; port: number }) => {
     const binary = electronBinary();
-    const mainEntry = path.resolve(import.meta.dirname, '../../../out/main/index.js');
+    const mainEntry = path.join(APP_ROOT, 'out/main/index.js');
     if (binary && hasDisplay() && fs.existsSync(mainEntry)) {
       const args = [mainEntry, ...(opts.dataDir ? [`--data-dir=${opts.dataDir}`] : [])];
       const child = spawn(binary, args, { stdio: 'inherit' });
