@@ -39,8 +39,12 @@ export function customerTokenPath(dataDir: string): string {
 }
 
 export function loadSecrets(dataDir: string, env = process.env): CoordinatorSecrets {
-  const keyHex = env.RIGSHARE_COORDINATOR_KEY ?? loadOrCreate(path.join(dataDir, 'coordinator.key'), () => Wallet.createRandom().privateKey);
-  const sessionHex = env.RIGSHARE_SESSION_KEY ?? loadOrCreate(path.join(dataDir, 'session.key'), () => crypto.randomBytes(32).toString('hex'));
+  const keyHex =
+    env.RIGSHARE_COORDINATOR_KEY ??
+    loadOrCreate(path.join(dataDir, 'coordinator.key'), () => Wallet.createRandom().privateKey);
+  const sessionHex =
+    env.RIGSHARE_SESSION_KEY ??
+    loadOrCreate(path.join(dataDir, 'session.key'), () => crypto.randomBytes(32).toString('hex'));
   const tokenFile = customerTokenPath(dataDir);
   const existed = fs.existsSync(tokenFile);
   const customerToken = loadOrCreate(tokenFile, () => `rsc_${crypto.randomBytes(24).toString('base64url')}`);

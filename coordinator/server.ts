@@ -84,7 +84,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   log.info({ port, engine: db.engine, coordinator: secrets.signer.address }, 'coordinator listening');
-  if (settlement) writeSettleHandle(options.dataDir, `http://${host.includes(':') ? `[${host}]` : host}:${port}`, settlement.adminToken);
+  if (settlement)
+    writeSettleHandle(
+      options.dataDir,
+      `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      settlement.adminToken,
+    );
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,

@@ -24,7 +24,14 @@ import { registerSettlementRoutes } from '../settlement/routes';
 import { authenticateNode, checkRequestStamp, issueLoginNonce, login, type NodeSession } from '../services/auth';
 import { authenticateCustomer, submitJob, viewJob } from '../services/customers';
 import { diagnose, marketRates, nodeEarnings } from '../services/insight';
-import { completeJob, failJob, leaseWithWait, releaseLease, reportCheckpoint, reportProgress } from '../services/leasing';
+import {
+  completeJob,
+  failJob,
+  leaseWithWait,
+  releaseLease,
+  reportCheckpoint,
+  reportProgress,
+} from '../services/leasing';
 import { registerNode } from '../services/nodes';
 import { ProtocolError, badRequest } from './errors';
 
@@ -56,16 +63,35 @@ export function buildApp(ctx: CoordinatorContext): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    if (err instanceof ProtocolError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
-    if (err instanceof z.ZodError) return reply.code(400).send({ error: { code: 'bad_request', message: describeZodError(err) } });
+    if (err instanceof ProtocolError)
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    if (err instanceof z.ZodError)
+      return reply.code(400).send({ error: { code: 'bad_request', message: describeZodError(err) } });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) ctx.log.error({ err }, 'request failed');
-    const code = status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status === 500 ? 'internal' : 'bad_request';
-    return reply.code(status).send({ error: { code, message: status === 500 ? 'Internal error; the request changed nothing.' : err.message } });
+    const code =
+      status === 413
+        ? 'too_large'
+        : status === 415
+          ? 'unsupported_media_type'
+          : status === 500
+            ? 'internal'
+            : 'bad_request';
+    return reply
+      .code(status)
+      .send({
+        error: { code, message: status === 500 ? 'Internal error; the request changed nothing.' : err.message },
+      });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url}` } }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url}` } }),
+  );
 
-  const nodeRoute = <S extends z.ZodType<Stamp>, R>(schema: S, handler: (session: NodeSession, body: z.output<S>, req: FastifyRequest) => Promise<R>) =>
+  const nodeRoute =
+    <S extends z.ZodType<Stamp>, R>(
+      schema: S,
+      handler: (session: NodeSession, body: z.output<S>, req: FastifyRequest) => Promise<R>,
+    ) =>
     async (req: FastifyRequest): Promise<R> => {
       const session = authenticateNode(ctx, req.headers.authorization);
       const body = parse(schema, req.body);
@@ -81,25 +107,46 @@ export function buildApp(ctx: CoordinatorContext): FastifyInstance {
   app.post(`${API_PREFIX}/auth/nonce`, async (req) => issueLoginNonce(ctx, parse(AuthNonceRequest, req.body).address));
   app.post(`${API_PREFIX}/auth/login`, async (req) => login(ctx, req.body));
 
-  app.post(`${API_PREFIX}/nodes/register`, nodeRoute(RegisterRequest, (s, b) => registerNode(ctx, s, b)));
+  app.post(
+    `${API_PREFIX}/nodes/register`,
+    nodeRoute(RegisterRequest, (s, b) => registerNode(ctx, s, b)),
+  );
   registerHeartbeatRoute(app, ctx);
   registerSettlementRoutes(app, ctx);
-  app.get(`${API_PREFIX}/nodes/me/diagnostics`, async (req) => diagnose(ctx, authenticateNode(ctx, req.headers.authorization)));
-  app.get(`${API_PREFIX}/nodes/me/earnings`, async (req) => nodeEarnings(ctx, authenticateNode(ctx, req.headers.authorization)));
+  app.get(`${API_PREFIX}/nodes/me/diagnostics`, async (req) =>
+    diagnose(ctx, authenticateNode(ctx, req.headers.authorization)),
+  );
+  app.get(`${API_PREFIX}/nodes/me/earnings`, async (req) =>
+    nodeEarnings(ctx, authenticateNode(ctx, req.headers.authorization)),
+  );
 
   app.post(
     `${API_PREFIX}/leases/next`,
-    nodeRoute(LeaseRequest, async (s, b, req) => ({ offer: await leaseWithWait(ctx, s, b.waitMs, () => req.raw.socket?.destroyed ?? false) })),
+    nodeRoute(LeaseRequest, async (s, b, req) => ({
+      offer: await leaseWithWait(ctx, s, b.waitMs, () => req.raw.socket?.destroyed ?? false),
+    })),
   );
-  app.post(`${API_PREFIX}/leases/:leaseId/progress`, nodeRoute(ProgressRequest, (s, b, req) => reportProgress(ctx, s, leaseParam(req), b)));
+  app.post(
+    `${API_PREFIX}/leases/:leaseId/progress`,
+    nodeRoute(ProgressRequest, (s, b, req) => reportProgress(ctx, s, leaseParam(req), b)),
+  );
   app.post(
     `${API_PREFIX}/leases/:leaseId/checkpoint`,
     { bodyLimit: Math.ceil((ctx.config.maxCheckpointBytes * 4) / 3) + 8192 },
     nodeRoute(CheckpointRequest, (s, b, req) => reportCheckpoint(ctx, s, leaseParam(req), b)),
   );
-  app.post(`${API_PREFIX}/leases/:leaseId/complete`, nodeRoute(CompleteRequest, (s, b, req) => completeJob(ctx, s, leaseParam(req), b)));
-  app.post(`${API_PREFIX}/leases/:leaseId/fail`, nodeRoute(FailRequest, (s, b, req) => failJob(ctx, s, leaseParam(req), b)));
-  app.post(`${API_PREFIX}/leases/:leaseId/release`, nodeRoute(ReleaseRequest, (s, b, req) => releaseLease(ctx, s, leaseParam(req), b)));
+  app.post(
+    `${API_PREFIX}/leases/:leaseId/complete`,
+    nodeRoute(CompleteRequest, (s, b, req) => completeJob(ctx, s, leaseParam(req), b)),
+  );
+  app.post(
+    `${API_PREFIX}/leases/:leaseId/fail`,
+    nodeRoute(FailRequest, (s, b, req) => failJob(ctx, s, leaseParam(req), b)),
+  );
+  app.post(
+    `${API_PREFIX}/leases/:leaseId/release`,
+    nodeRoute(ReleaseRequest, (s, b, req) => releaseLease(ctx, s, leaseParam(req), b)),
+  );
 
   app.get(`${API_PREFIX}/market/rates`, async () => marketRates(ctx));
 

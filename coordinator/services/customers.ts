@@ -8,24 +8,37 @@ import { int, intOrNull, type Row } from '../store/db';
 
 export async function ensureCustomer(ctx: CoordinatorContext, token: string): Promise<string> {
   const hash = sha256Hex(token);
-  await ctx.db.query('INSERT INTO customers (id, token_sha256, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_sha256) DO NOTHING', [
-    newId('cust'),
-    hash,
-    ctx.now(),
-  ]);
+  await ctx.db.query(
+    'INSERT INTO customers (id, token_sha256, created_at) VALUES ($1, $2, $3) ON CONFLICT (token_sha256) DO NOTHING',
+    [newId('cust'), hash, ctx.now()],
+  );
   const row = (await ctx.db.query<{ id: string }>('SELECT id FROM customers WHERE token_sha256 = $1', [hash])).rows[0];
   return row!.id;
 }
 
-export async function authenticateCustomer(ctx: CoordinatorContext, authorization: string | undefined): Promise<string> {
+export async function authenticateCustomer(
+  ctx: CoordinatorContext,
+  authorization: string | undefined,
+): Promise<string> {
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) throw unauthorized('no_token', 'This call needs a customer token: --token, RIGSHARE_TOKEN, or Authorization: Bearer.');
-  const row = (await ctx.db.query<{ id: string }>('SELECT id FROM customers WHERE token_sha256 = $1', [sha256Hex(token)])).rows[0];
-  if (!row) throw unauthorized('invalid_token', 'Unknown customer token. `rigshare coordinator token` prints the right one.');
+  if (!token)
+    throw unauthorized(
+      'no_token',
+      'This call needs a customer token: --token, RIGSHARE_TOKEN, or Authorization: Bearer.',
+    );
+  const row = (
+    await ctx.db.query<{ id: string }>('SELECT id FROM customers WHERE token_sha256 = $1', [sha256Hex(token)])
+  ).rows[0];
+  if (!row)
+    throw unauthorized('invalid_token', 'Unknown customer token. `rigshare coordinator token` prints the right one.');
   return row.id;
 }
 
-export async function submitJob(ctx: CoordinatorContext, customerId: string, input: ReturnType<typeof SubmitJobRequest.parse>): Promise<JobView> {
+export async function submitJob(
+  ctx: CoordinatorContext,
+  customerId: string,
+  input: ReturnType<typeof SubmitJobRequest.parse>,
+): Promise<JobView> {
   const now = ctx.now();
   const id = newId('job');
   const tier: SlaTierName = input.requirements.slaTier ?? 'bronze';
@@ -50,7 +63,10 @@ export async function submitJob(ctx: CoordinatorContext, customerId: string, inp
   let jobId = res.rows[0]?.id;
   if (!jobId) {
     jobId = (
-      await ctx.db.query<{ id: string }>('SELECT id FROM jobs WHERE customer_id = $1 AND idempotency_key = $2', [customerId, input.idempotencyKey])
+      await ctx.db.query<{ id: string }>('SELECT id FROM jobs WHERE customer_id = $1 AND idempotency_key = $2', [
+        customerId,
+        input.idempotencyKey,
+      ])
     ).rows[0]!.id;
   } else {
     ctx.wake.emit('job');
@@ -85,7 +101,9 @@ export async function viewJob(ctx: CoordinatorContext, customerId: string, jobId
     },
     node: (row.node_address as string | null) ?? null,
     progress: (row.progress as JobView['progress']) ?? null,
-    checkpoint: ckptSha ? { sha256: ckptSha, bytes: Buffer.from(String(row.checkpoint_data ?? ''), 'base64').length } : null,
+    checkpoint: ckptSha
+      ? { sha256: ckptSha, bytes: Buffer.from(String(row.checkpoint_data ?? ''), 'base64').length }
+      : null,
     result: (row.result as JobView['result']) ?? null,
     failure: (row.failure as string | null) ?? null,
     cost:

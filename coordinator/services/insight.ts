@@ -33,7 +33,13 @@ export async function diagnose(ctx: CoordinatorContext, session: NodeSession): P
   ).rows.map((r) => ({
     jobId: r.id as string,
     slaTier: r.sla_tier as (typeof SLA_TIERS)[number],
-    needs: { gpuCount: Number(r.gpu_count), minVramMiB: Number(r.min_vram_mib), gpuKey: (r.gpu_key as string | null) ?? null, tierRank: Number(r.tier_rank), price: int(r.price) } as JobNeeds,
+    needs: {
+      gpuCount: Number(r.gpu_count),
+      minVramMiB: Number(r.min_vram_mib),
+      gpuKey: (r.gpu_key as string | null) ?? null,
+      tierRank: Number(r.tier_rank),
+      price: int(r.price),
+    } as JobNeeds,
   }));
   const verdicts = queued.map((j) => ({ ...j, reasons: passReasons(profile, j.needs) }));
   const matching = verdicts.filter((v) => v.reasons.length === 0).length;
@@ -41,14 +47,24 @@ export async function diagnose(ctx: CoordinatorContext, session: NodeSession): P
   for (const v of verdicts) for (const r of v.reasons) byReason.set(r, [...(byReason.get(r) ?? []), v.needs]);
   const summary = [...byReason.entries()]
     .sort((a, b) => b[1].length - a[1].length)
-    .map(([reason, jobs]) => ({ reason, jobs: jobs.length, advice: adviceFor(reason, { node: profile, jobs, token: ctx.config.token }) }));
+    .map(([reason, jobs]) => ({
+      reason,
+      jobs: jobs.length,
+      advice: adviceFor(reason, { node: profile, jobs, token: ctx.config.token }),
+    }));
   const registered = node.registered_at !== null;
   let verdict: string;
   if (!registered) verdict = 'This node is not registered yet. Join the network to register it.';
-  else if (!profile.hasBenchmark) verdict = summary.find((s) => s.reason === 'no_benchmark')?.advice ?? adviceFor('no_benchmark', { node: profile, jobs: [], token: ctx.config.token });
-  else if (total === 0) verdict = 'The queue is empty: no customer has a job waiting right now. Stay online; jobs go to nodes that are.';
-  else if (matching > 0) verdict = `${matching} queued job(s) match this node. Keep the agent running and it will lease them.`;
-  else if (summary[0] && summary[0].jobs === queued.length) verdict = `Every queued job was passed over for at least this reason. ${summary[0].advice}`;
+  else if (!profile.hasBenchmark)
+    verdict =
+      summary.find((s) => s.reason === 'no_benchmark')?.advice ??
+      adviceFor('no_benchmark', { node: profile, jobs: [], token: ctx.config.token });
+  else if (total === 0)
+    verdict = 'The queue is empty: no customer has a job waiting right now. Stay online; jobs go to nodes that are.';
+  else if (matching > 0)
+    verdict = `${matching} queued job(s) match this node. Keep the agent running and it will lease them.`;
+  else if (summary[0] && summary[0].jobs === queued.length)
+    verdict = `Every queued job was passed over for at least this reason. ${summary[0].advice}`;
   else verdict = `None of the ${total} queued job(s) match this node. ${summary[0]?.advice ?? ''}`.trim();
   return {
     nodeId: session.nodeId,
@@ -85,7 +101,10 @@ export async function marketRates(ctx: CoordinatorContext): Promise<MarketRates>
      WHERE a.completed_at >= $1 GROUP BY j.gpu_key`,
     [now - 86_400_000],
   );
-  const keys = new Set<string | null>([...queued.rows.map((r) => r.gpu_key as string | null), ...done.rows.map((r) => r.gpu_key as string | null)]);
+  const keys = new Set<string | null>([
+    ...queued.rows.map((r) => r.gpu_key as string | null),
+    ...done.rows.map((r) => r.gpu_key as string | null),
+  ]);
   return {
     at: now,
     token: ctx.config.token,
@@ -121,7 +140,13 @@ export async function nodeEarnings(ctx: CoordinatorContext, session: NodeSession
   ).rows[0]!;
   return {
     nodeId: session.nodeId,
-    totals: { jobs: int(totals.jobs), gpuMs: int(totals.gpu_ms), gross: int(totals.gross), fee: int(totals.fee), net: int(totals.net) },
+    totals: {
+      jobs: int(totals.jobs),
+      gpuMs: int(totals.gpu_ms),
+      gross: int(totals.gross),
+      fee: int(totals.fee),
+      net: int(totals.net),
+    },
     jobs: rows.map((r) => ({
       jobId: r.job_id as string,
       completedAt: int(r.completed_at),

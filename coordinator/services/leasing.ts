@@ -45,12 +45,21 @@ interface JobRow extends Row {
  */
 export async function tryLease(ctx: CoordinatorContext, session: NodeSession): Promise<SignedOffer | null> {
   const node = (
-    await ctx.db.query<{ registered_at: unknown; benchmark: unknown; gpu_count: number; min_vram_mib: number; gpu_key: string | null; tier_rank: number; price_floor: unknown }>(
+    await ctx.db.query<{
+      registered_at: unknown;
+      benchmark: unknown;
+      gpu_count: number;
+      min_vram_mib: number;
+      gpu_key: string | null;
+      tier_rank: number;
+      price_floor: unknown;
+    }>(
       'SELECT registered_at, benchmark, gpu_count, min_vram_mib, gpu_key, tier_rank, price_floor FROM nodes WHERE id = $1',
       [session.nodeId],
     )
   ).rows[0];
-  if (!node || node.registered_at === null) throw conflict('not_registered', 'Register this node before asking for work.');
+  if (!node || node.registered_at === null)
+    throw conflict('not_registered', 'Register this node before asking for work.');
   if (!node.benchmark) return null;
   const now = ctx.now();
   const leaseId = newId('lease');
@@ -62,7 +71,17 @@ export async function tryLease(ctx: CoordinatorContext, session: NodeSession): P
        WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND ${MATCH_SQL}
                    ORDER BY price DESC, created_at ASC LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
-      [node.gpu_count, node.min_vram_mib, node.gpu_key, node.tier_rank, int(node.price_floor), session.nodeId, leaseId, now, expiresAt],
+      [
+        node.gpu_count,
+        node.min_vram_mib,
+        node.gpu_key,
+        node.tier_rank,
+        int(node.price_floor),
+        session.nodeId,
+        leaseId,
+        now,
+        expiresAt,
+      ],
     );
     const row = res.rows[0];
     if (!row) return null;
@@ -97,14 +116,23 @@ export async function tryLease(ctx: CoordinatorContext, session: NodeSession): P
     attempt: job.attempts,
     checkpoint:
       job.checkpoint_sha256 && job.checkpoint_data !== null
-        ? { sha256: job.checkpoint_sha256, bytes: Buffer.from(job.checkpoint_data, 'base64').length, data: job.checkpoint_data }
+        ? {
+            sha256: job.checkpoint_sha256,
+            bytes: Buffer.from(job.checkpoint_data, 'base64').length,
+            data: job.checkpoint_data,
+          }
         : null,
   };
   return signPayload(ctx.secrets.signer, payload);
 }
 
 /** Long-poll: tries now, then whenever a job may have appeared, until `waitMs` passes. */
-export async function leaseWithWait(ctx: CoordinatorContext, session: NodeSession, waitMs: number, aborted: () => boolean): Promise<SignedOffer | null> {
+export async function leaseWithWait(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  waitMs: number,
+  aborted: () => boolean,
+): Promise<SignedOffer | null> {
   const deadline = ctx.now() + waitMs;
   for (;;) {
     if (aborted()) return null;
@@ -137,12 +165,20 @@ interface LeaseRow extends Row {
 async function ownLease(tx: Queryable, session: NodeSession, leaseId: string): Promise<LeaseRow> {
   const lease = (await tx.query<LeaseRow>('SELECT * FROM leases WHERE id = $1', [leaseId])).rows[0];
   if (!lease) throw notFound(`No lease ${leaseId} on this network.`);
-  if (lease.node_id !== session.nodeId) throw forbidden('This lease belongs to another node; a node may only report on its own jobs.');
+  if (lease.node_id !== session.nodeId)
+    throw forbidden('This lease belongs to another node; a node may only report on its own jobs.');
   return lease;
 }
 
 /** Records an idempotency key once. False means the report was already taken. */
-async function firstReport(tx: Queryable, session: NodeSession, key: string, leaseId: string, kind: string, now: number): Promise<boolean> {
+async function firstReport(
+  tx: Queryable,
+  session: NodeSession,
+  key: string,
+  leaseId: string,
+  kind: string,
+  now: number,
+): Promise<boolean> {
   const res = await tx.query(
     'INSERT INTO reports (node_id, idempotency_key, lease_id, kind, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING at',
     [session.nodeId, key, leaseId, kind, now],
@@ -154,16 +190,25 @@ async function currentJob(tx: Queryable, lease: LeaseRow): Promise<JobRow> {
   const job = (await tx.query<JobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [lease.job_id])).rows[0];
   if (!job) throw notFound('The job for this lease no longer exists.');
   if (job.lease_id !== lease.id || job.status !== 'leased') {
-    throw conflict('lease_lost', 'This lease has ended (expired, released or finished); stop the job and ask for new work.');
+    throw conflict(
+      'lease_lost',
+      'This lease has ended (expired, released or finished); stop the job and ask for new work.',
+    );
   }
   return job;
 }
 
-export async function reportProgress(ctx: CoordinatorContext, session: NodeSession, leaseId: string, req: ProgressRequest) {
+export async function reportProgress(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  leaseId: string,
+  req: ProgressRequest,
+) {
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'progress', now))) return { accepted: true as const, duplicate: true };
+    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'progress', now)))
+      return { accepted: true as const, duplicate: true };
     await currentJob(tx, lease);
     await tx.query('UPDATE jobs SET progress = $2, lease_expires_at = $3, updated_at = $4 WHERE id = $1', [
       lease.job_id,
@@ -175,23 +220,31 @@ export async function reportProgress(ctx: CoordinatorContext, session: NodeSessi
   });
 }
 
-export async function reportCheckpoint(ctx: CoordinatorContext, session: NodeSession, leaseId: string, req: CheckpointRequest) {
+export async function reportCheckpoint(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  leaseId: string,
+  req: CheckpointRequest,
+) {
   const bytes = Buffer.from(req.data, 'base64');
-  if (bytes.toString('base64') !== req.data.replace(/\s/g, '')) throw badRequest('Checkpoint data must be plain base64.');
-  if (bytes.length > ctx.config.maxCheckpointBytes) throw badRequest(`Checkpoint is ${bytes.length} bytes; this network keeps at most ${ctx.config.maxCheckpointBytes}.`);
-  if (crypto.createHash('sha256').update(bytes).digest('hex') !== req.sha256) throw badRequest('Checkpoint sha256 does not match its data.');
+  if (bytes.toString('base64') !== req.data.replace(/\s/g, ''))
+    throw badRequest('Checkpoint data must be plain base64.');
+  if (bytes.length > ctx.config.maxCheckpointBytes)
+    throw badRequest(
+      `Checkpoint is ${bytes.length} bytes; this network keeps at most ${ctx.config.maxCheckpointBytes}.`,
+    );
+  if (crypto.createHash('sha256').update(bytes).digest('hex') !== req.sha256)
+    throw badRequest('Checkpoint sha256 does not match its data.');
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'checkpoint', now))) return { accepted: true as const, duplicate: true };
+    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'checkpoint', now)))
+      return { accepted: true as const, duplicate: true };
     await currentJob(tx, lease);
-    await tx.query('UPDATE jobs SET checkpoint_sha256 = $2, checkpoint_data = $3, lease_expires_at = $4, updated_at = $5 WHERE id = $1', [
-      lease.job_id,
-      req.sha256,
-      req.data,
-      now + ctx.config.leaseTtlMs,
-      now,
-    ]);
+    await tx.query(
+      'UPDATE jobs SET checkpoint_sha256 = $2, checkpoint_data = $3, lease_expires_at = $4, updated_at = $5 WHERE id = $1',
+      [lease.job_id, req.sha256, req.data, now + ctx.config.leaseTtlMs, now],
+    );
     return { accepted: true as const, duplicate: false };
   });
 }
@@ -207,7 +260,12 @@ interface AccountingRow extends Row {
   net: unknown;
 }
 
-async function receiptFor(ctx: CoordinatorContext, session: NodeSession, row: AccountingRow, duplicate: boolean): Promise<CompleteResponse> {
+async function receiptFor(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  row: AccountingRow,
+  duplicate: boolean,
+): Promise<CompleteResponse> {
   // Signed afresh each time, so a receipt fetched again after an outage is not stale.
   const receipt = await signPayload(ctx.secrets.signer, {
     ...makeStamp(ctx.config.chainId, ctx.now(), randomNonce),
@@ -231,13 +289,19 @@ async function receiptFor(ctx: CoordinatorContext, session: NodeSession, row: Ac
  * lease) gets the same accounting back and changes nothing. A result for a lease that expired
  * while the job was still unfinished is accepted: the work was done, and first result wins.
  */
-export async function completeJob(ctx: CoordinatorContext, session: NodeSession, leaseId: string, req: CompleteRequest): Promise<CompleteResponse> {
+export async function completeJob(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  leaseId: string,
+  req: CompleteRequest,
+): Promise<CompleteResponse> {
   const now = ctx.now();
   const out = await ctx.db.transaction(async (tx) => {
     const lease = await ownLease(tx, session, leaseId);
     const prior = (await tx.query<AccountingRow>('SELECT * FROM accounting WHERE job_id = $1', [lease.job_id])).rows[0];
     if (prior) {
-      if (prior.lease_id !== leaseId) throw conflict('job_closed', 'Another node already delivered this job; its result stands.');
+      if (prior.lease_id !== leaseId)
+        throw conflict('job_closed', 'Another node already delivered this job; its result stands.');
       return { row: prior, duplicate: true };
     }
     await firstReport(tx, session, req.idempotencyKey, leaseId, 'complete', now);
@@ -248,7 +312,12 @@ export async function completeJob(ctx: CoordinatorContext, session: NodeSession,
     }
     const ranFor = Math.max(0, now - int(lease.leased_at));
     const billedMs = req.result.status === 'rejected' ? 0 : Math.min(req.result.durationMs, ranFor);
-    const charge = computeJobCharge({ durationMs: billedMs, gpuCount: job.gpu_count, pricePerGpuHour: int(job.price), feeBps: ctx.config.feeBps });
+    const charge = computeJobCharge({
+      durationMs: billedMs,
+      gpuCount: job.gpu_count,
+      pricePerGpuHour: int(job.price),
+      feeBps: ctx.config.feeBps,
+    });
     await tx.query(
       `UPDATE jobs SET status = 'completed', result = $2, node_id = $3, lease_id = $4, lease_expires_at = NULL, updated_at = $5 WHERE id = $1`,
       [job.id, JSON.stringify(req.result), session.nodeId, leaseId, now],
@@ -266,7 +335,19 @@ export async function completeJob(ctx: CoordinatorContext, session: NodeSession,
     await tx.query(
       `INSERT INTO accounting (job_id, lease_id, node_id, customer_id, gpu_ms, price, fee_bps, gross, fee, net, completed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [job.id, leaseId, session.nodeId, job.customer_id, charge.gpuMs, row.price, row.fee_bps, charge.gross, charge.fee, charge.net, now],
+      [
+        job.id,
+        leaseId,
+        session.nodeId,
+        job.customer_id,
+        charge.gpuMs,
+        row.price,
+        row.fee_bps,
+        charge.gross,
+        charge.fee,
+        charge.net,
+        now,
+      ],
     );
     await tx.query(`UPDATE leases SET ended_at = $2, end_reason = 'completed' WHERE id = $1`, [leaseId, now]);
     return { row, duplicate: false };
@@ -276,7 +357,13 @@ export async function completeJob(ctx: CoordinatorContext, session: NodeSession,
 }
 
 /** Puts a leased job back in the queue, keeping its checkpoint, or fails it for good. */
-async function endLease(tx: Queryable, ctx: CoordinatorContext, job: JobRow, how: { requeue: boolean; reason: string; endReason: string }, now: number) {
+async function endLease(
+  tx: Queryable,
+  ctx: CoordinatorContext,
+  job: JobRow,
+  how: { requeue: boolean; reason: string; endReason: string },
+  now: number,
+) {
   const giveUp = !how.requeue || job.attempts >= ctx.config.maxAttempts;
   await tx.query(
     `UPDATE jobs SET status = $2, failure = $3, node_id = NULL, lease_id = NULL, leased_at = NULL, lease_expires_at = NULL,
@@ -291,7 +378,8 @@ export async function failJob(ctx: CoordinatorContext, session: NodeSession, lea
   const now = ctx.now();
   const res = await ctx.db.transaction(async (tx) => {
     const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'fail', now))) return { accepted: true as const, duplicate: true };
+    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'fail', now)))
+      return { accepted: true as const, duplicate: true };
     const job = await currentJob(tx, lease);
     await endLease(tx, ctx, job, { requeue: req.retryable, reason: req.reason, endReason: 'failed' }, now);
     return { accepted: true as const, duplicate: false };
@@ -300,15 +388,27 @@ export async function failJob(ctx: CoordinatorContext, session: NodeSession, lea
   return res;
 }
 
-export async function releaseLease(ctx: CoordinatorContext, session: NodeSession, leaseId: string, req: ReleaseRequest) {
+export async function releaseLease(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  leaseId: string,
+  req: ReleaseRequest,
+) {
   const now = ctx.now();
   const res = await ctx.db.transaction(async (tx) => {
     const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'release', now))) return { accepted: true as const, duplicate: true };
+    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'release', now)))
+      return { accepted: true as const, duplicate: true };
     const job = await currentJob(tx, lease);
     // A hand-back is not the job's fault: it does not use up an attempt.
     await tx.query('UPDATE jobs SET attempts = GREATEST(attempts - 1, 0) WHERE id = $1', [job.id]);
-    await endLease(tx, ctx, { ...job, attempts: job.attempts - 1 }, { requeue: true, reason: req.reason, endReason: 'released' }, now);
+    await endLease(
+      tx,
+      ctx,
+      { ...job, attempts: job.attempts - 1 },
+      { requeue: true, reason: req.reason, endReason: 'released' },
+      now,
+    );
     return { accepted: true as const, duplicate: false };
   });
   if (!res.duplicate) ctx.wake.emit('job');
@@ -324,7 +424,13 @@ export async function sweepExpiredLeases(ctx: CoordinatorContext): Promise<numbe
       [now],
     );
     for (const job of expired.rows) {
-      const failed = await endLease(tx, ctx, job, { requeue: true, reason: `The job lost its node ${job.attempts} times.`, endReason: 'expired' }, now);
+      const failed = await endLease(
+        tx,
+        ctx,
+        job,
+        { requeue: true, reason: `The job lost its node ${job.attempts} times.`, endReason: 'expired' },
+        now,
+      );
       ctx.log.warn({ jobId: job.id, leaseId: job.lease_id, requeued: !failed }, 'lease expired');
     }
     await tx.query('DELETE FROM request_nonces WHERE expires_at < $1', [now]);
@@ -340,6 +446,7 @@ export async function sweepExpiredLeases(ctx: CoordinatorContext): Promise<numbe
  * full TTL from now, so a restart does not take jobs from nodes that kept working through it.
  */
 export async function graceOpenLeases(ctx: CoordinatorContext): Promise<void> {
-  await ctx.db.query(`UPDATE jobs SET lease_expires_at = GREATEST(lease_expires_at, $1) WHERE status = 'leased'`, [ctx.now() + ctx.config.leaseTtlMs]);
+  await ctx.db.query(`UPDATE jobs SET lease_expires_at = GREATEST(lease_expires_at, $1) WHERE status = 'leased'`, [
+    ctx.now() + ctx.config.leaseTtlMs,
+  ]);
 }
-

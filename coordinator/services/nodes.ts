@@ -7,7 +7,11 @@ import { randomNonce } from '../ids';
 import { int } from '../store/db';
 import type { NodeSession } from './auth';
 
-export async function registerNode(ctx: CoordinatorContext, session: NodeSession, req: RegisterRequest): Promise<{ nodeId: string; registeredAt: number }> {
+export async function registerNode(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  req: RegisterRequest,
+): Promise<{ nodeId: string; registeredAt: number }> {
   const now = ctx.now();
   const gpus = [...req.gpus].sort((a, b) => a.index - b.index);
   // A multi-GPU job needs the memory on each card, so the node's figure is its smallest card.
@@ -40,7 +44,11 @@ export async function registerNode(ctx: CoordinatorContext, session: NodeSession
  * receipt it can keep as proof of uptime. The sample and the node's state were already written,
  * with the request nonce, by the batching writer (coordinator/heartbeats).
  */
-export async function heartbeat(ctx: CoordinatorContext, session: NodeSession, req: HeartbeatRequest): Promise<HeartbeatResponse> {
+export async function heartbeat(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  req: HeartbeatRequest,
+): Promise<HeartbeatResponse> {
   const now = ctx.now();
   let held: string[] = [];
   if (req.leaseIds.length) {
@@ -65,7 +73,11 @@ export async function heartbeat(ctx: CoordinatorContext, session: NodeSession, r
  * Uptime credited over a window by the gap rule: time between consecutive heartbeats counts only
  * when the gap is no longer than the allowed interval. Computed in SQL so it scales with rows.
  */
-export async function uptime(ctx: CoordinatorContext, nodeId: string, windowMs: number): Promise<{ windowMs: number; creditedMs: number; ratio: number }> {
+export async function uptime(
+  ctx: CoordinatorContext,
+  nodeId: string,
+  windowMs: number,
+): Promise<{ windowMs: number; creditedMs: number; ratio: number }> {
   const now = ctx.now();
   const from = now - windowMs;
   const row = (

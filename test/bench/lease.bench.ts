@@ -24,15 +24,30 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const spec = { image: testImage('busybox'), command: ['sh', '-c', 'echo hi'], resources: { gpus: 0, memoryMiB: 64, cpus: 1, maxSeconds: 60 } };
+const spec = {
+  image: testImage('busybox'),
+  command: ['sh', '-c', 'echo hi'],
+  resources: { gpus: 0, memoryMiB: 64, cpus: 1, maxSeconds: 60 },
+};
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-bench-lease-'));
 const ctx = await openJobContext(dataDir, ['127.0.0.1:5000']);
-const coord = await startCoordinator({ dataDir: path.join(dataDir, 'coordinator'), port: 0, log: pino({ level: 'silent' }) });
+const coord = await startCoordinator({
+  dataDir: path.join(dataDir, 'coordinator'),
+  port: 0,
+  log: pino({ level: 'silent' }),
+});
 const db = openLedgerDb(ledgerPath(dataDir));
 let containerAt: (() => void) | null = null;
 const client = new CoordinatorClient({ baseUrl: coord.url, identity: Wallet.createRandom() as unknown as Wallet });
 await client.login();
-await client.register({ gpus: [], benchmark: { score: 1, durationMs: 1, version: 'bench', outputSha256: 'a'.repeat(64), at: Date.now() }, priceFloorPerGpuHour: 0, slaTier: 'gold', payoutAddress: null, agentVersion: 'bench' });
+await client.register({
+  gpus: [],
+  benchmark: { score: 1, durationMs: 1, version: 'bench', outputSha256: 'a'.repeat(64), at: Date.now() },
+  priceFloorPerGpuHour: 0,
+  slaTier: 'gold',
+  payoutAddress: null,
+  agentVersion: 'bench',
+});
 const loop = new WorkLoop({
   client,
   networkUrl: coord.url,
@@ -63,7 +78,9 @@ async function viaNetwork(): Promise<number> {
   // Let the job finish and report before the next round.
   const { jobId } = (await res.json()) as { jobId: string };
   for (;;) {
-    const v = (await (await fetch(`${coord.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${coord.customerToken}` } })).json()) as { status: string };
+    const v = (await (
+      await fetch(`${coord.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${coord.customerToken}` } })
+    ).json()) as { status: string };
     if (v.status === 'completed') break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -90,7 +107,9 @@ try {
   const ratio = median(network) / median(alone);
   console.log(`runner alone, run() to container: median ${median(alone).toFixed(1)} ms over ${ROUNDS} rounds`);
   console.log(`network, submit to container on a long-polling node: median ${median(network).toFixed(1)} ms`);
-  console.log(`ratio network / runner: ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `ratio network / runner: ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`,
+  );
 } finally {
   await loop.stop(false);
   await coord.close();

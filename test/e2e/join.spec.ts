@@ -24,7 +24,11 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ registryAllowlist: ['127.0.0.1:5000'] }));
   agent = await new AgentProcess({
     dataDir,
-    env: { DOCKER_HOST: `unix://${dockerSocket()}`, RIGSHARE_BENCHMARK_IMAGE: testImage('busybox'), RIGSHARE_HEARTBEAT_MS: '1000' },
+    env: {
+      DOCKER_HOST: `unix://${dockerSocket()}`,
+      RIGSHARE_BENCHMARK_IMAGE: testImage('busybox'),
+      RIGSHARE_HEARTBEAT_MS: '1000',
+    },
   }).start();
 });
 
@@ -66,13 +70,34 @@ test('one click on Join, a customer job runs in the sandbox, and the UI shows wh
       resources: { gpus: 0, memoryMiB: 64, cpus: 0.5, maxSeconds: 60 },
     }),
   );
-  const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'bin/rigshare.js'), 'submit', '--network', 'local', '--data-dir', dataDir, '--spec', spec, '--price', '3.6', '--wait', '--json'], {
-    cwd: REPO_ROOT,
-    timeout: 90_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'bin/rigshare.js'),
+      'submit',
+      '--network',
+      'local',
+      '--data-dir',
+      dataDir,
+      '--spec',
+      spec,
+      '--price',
+      '3.6',
+      '--wait',
+      '--json',
+    ],
+    {
+      cwd: REPO_ROOT,
+      timeout: 90_000,
+    },
+  );
   const result = JSON.parse(stdout);
   const expectedHash = crypto.createHash('sha256').update('rigshare e2e\n').digest('hex');
-  expect(result).toMatchObject({ status: 'succeeded', exitCode: 0, outputs: [{ path: 'answer.txt', bytes: 13, sha256: expectedHash }] });
+  expect(result).toMatchObject({
+    status: 'succeeded',
+    exitCode: 0,
+    outputs: [{ path: 'answer.txt', bytes: 13, sha256: expectedHash }],
+  });
   expect(result.logTail).toContain('finished');
   const identity = new Wallet(fs.readFileSync(path.join(dataDir, 'node-identity.key'), 'utf8').trim()).address;
   expect(result.node).toBe(identity);
@@ -81,12 +106,21 @@ test('one click on Join, a customer job runs in the sandbox, and the UI shows wh
   // It ran in this rig's sandbox: the rig's own job ledger has the run, with the same output hash.
   const ledger = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
   try {
-    const runRow = ledger.prepare(`SELECT status, outputs_json FROM jobs WHERE spec_json LIKE '%rigshare e2e%'`).get() as { status: string; outputs_json: string };
+    const runRow = ledger
+      .prepare(`SELECT status, outputs_json FROM jobs WHERE spec_json LIKE '%rigshare e2e%'`)
+      .get() as { status: string; outputs_json: string };
     expect(runRow.status).toBe('succeeded');
     expect(JSON.parse(runRow.outputs_json)[0].sha256).toBe(expectedHash);
     // The coordinator's accounting and the node's ledger agree to the smallest unit.
-    const earned = ledger.prepare('SELECT gross, fee, net, gpu_ms AS gpuMs FROM job_earnings WHERE job_id = ?').get(result.jobId);
-    expect(earned).toEqual({ gross: result.cost.gross, fee: result.cost.fee, net: result.cost.net, gpuMs: result.cost.gpuMs });
+    const earned = ledger
+      .prepare('SELECT gross, fee, net, gpu_ms AS gpuMs FROM job_earnings WHERE job_id = ?')
+      .get(result.jobId);
+    expect(earned).toEqual({
+      gross: result.cost.gross,
+      fee: result.cost.fee,
+      net: result.cost.net,
+      gpuMs: result.cost.gpuMs,
+    });
   } finally {
     ledger.close();
   }

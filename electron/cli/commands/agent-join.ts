@@ -27,7 +27,9 @@ export async function headlessJoin(agent: Agent, opts: HeadlessJoinOptions): Pro
   const status = agent.network.status();
   agent.events.on('network.status', (s) => {
     const job = s.jobId ? ` job ${s.jobId}` : '';
-    const money = s.earnings.token ? ` earned ${formatUnits(s.earnings.net, s.earnings.token.decimals)} ${s.earnings.token.symbol} over ${s.earnings.jobs} job(s)` : '';
+    const money = s.earnings.token
+      ? ` earned ${formatUnits(s.earnings.net, s.earnings.token.decimals)} ${s.earnings.token.symbol} over ${s.earnings.jobs} job(s)`
+      : '';
     const line = `status: ${s.state}${job}${s.pendingReports ? ` (${s.pendingReports} report(s) waiting)` : ''}${money}${s.lastError && s.state === 'offline' ? ` — ${s.lastError}` : ''}`;
     if (line !== lastLine) say(line);
     lastLine = line;

@@ -26,11 +26,22 @@ export function registerCoordinatorCommand(program: Command): void {
     .option('--database <url>', 'postgres://… to store on a PostgreSQL server instead of the embedded store')
     .action(async (opts: { port: number; host: string; dataDir?: string; database?: string }) => {
       const dataDir = opts.dataDir ?? defaultCoordinatorDir();
-      const running = await startCoordinator({ dataDir, host: opts.host, port: opts.port, databaseUrl: opts.database, config: configFromEnv(), settlement: settlementFromEnv({ sharedDatabase: !!opts.database }) });
-      process.stdout.write(`Rigshare coordinator listening on ${running.url} (store: ${running.ctx.db.engine}, data: ${dataDir})\n`);
+      const running = await startCoordinator({
+        dataDir,
+        host: opts.host,
+        port: opts.port,
+        databaseUrl: opts.database,
+        config: configFromEnv(),
+        settlement: settlementFromEnv({ sharedDatabase: !!opts.database }),
+      });
+      process.stdout.write(
+        `Rigshare coordinator listening on ${running.url} (store: ${running.ctx.db.engine}, data: ${dataDir})\n`,
+      );
       process.stdout.write(`Coordinator key: ${running.address} on chain ${running.ctx.config.chainId}\n`);
       if (running.createdCustomerToken) {
-        process.stdout.write(`Customer token (keep it secret; \`rigshare coordinator token\` prints it again):\n${running.customerToken}\n`);
+        process.stdout.write(
+          `Customer token (keep it secret; \`rigshare coordinator token\` prints it again):\n${running.customerToken}\n`,
+        );
       }
       let stopping = false;
       const stop = async () => {
@@ -50,10 +61,13 @@ export function registerCoordinatorCommand(program: Command): void {
     .description("print the customer token created at the coordinator's first start")
     .option('--data-dir <dir>', 'the coordinator data dir', (v) => path.resolve(v))
     .action((opts: { dataDir?: string }, sub: Command) => {
-      const dataDir = opts.dataDir ?? (sub.parent?.opts() as { dataDir?: string } | undefined)?.dataDir ?? defaultCoordinatorDir();
+      const dataDir =
+        opts.dataDir ?? (sub.parent?.opts() as { dataDir?: string } | undefined)?.dataDir ?? defaultCoordinatorDir();
       const file = customerTokenPath(dataDir);
       if (!fs.existsSync(file)) {
-        process.stderr.write(`No customer token in ${dataDir}. Start the coordinator once with --data-dir ${dataDir}; it creates one.\n`);
+        process.stderr.write(
+          `No customer token in ${dataDir}. Start the coordinator once with --data-dir ${dataDir}; it creates one.\n`,
+        );
         process.exitCode = 1;
         return;
       }

@@ -30,12 +30,18 @@ function resolveTarget(opts: SubmitOptions): { url: string; token: string } {
   if (url === 'local') {
     const dataDir = resolveDataDir(opts.dataDir);
     const state = readJoinState(dataDir);
-    if (!state?.localUrl) throw new Error(`No local network is running for the agent in ${dataDir}. Start it with \`rigshare agent --network local --join\`.`);
+    if (!state?.localUrl)
+      throw new Error(
+        `No local network is running for the agent in ${dataDir}. Start it with \`rigshare agent --network local --join\`.`,
+      );
     url = state.localUrl;
     token ??= fs.readFileSync(customerTokenPath(localCoordinatorDir(dataDir)), 'utf8').trim();
   }
   if (!/^https?:\/\//.test(url)) throw new Error(`--network must be an http(s) URL or "local", got "${url}".`);
-  if (!token) throw new Error('A customer token is needed: pass --token or set RIGSHARE_TOKEN (`rigshare coordinator token` prints it).');
+  if (!token)
+    throw new Error(
+      'A customer token is needed: pass --token or set RIGSHARE_TOKEN (`rigshare coordinator token` prints it).',
+    );
   return { url: url.replace(/\/+$/, ''), token };
 }
 
@@ -58,7 +64,10 @@ export function registerSubmitCommand(program: Command): void {
     program
       .command('submit')
       .description('send a job to a network as a customer, and optionally wait for its result')
-      .requiredOption('--network <url|local>', 'the coordinator URL, or "local" for the local network of the agent on --data-dir')
+      .requiredOption(
+        '--network <url|local>',
+        'the coordinator URL, or "local" for the local network of the agent on --data-dir',
+      )
       .requiredOption('--spec <file>', 'job spec JSON (the same spec `rigshare job run` takes)')
       .option('--token <token>', 'customer token (default: $RIGSHARE_TOKEN)')
       .option('--price <amount>', 'most you pay per GPU-hour, in the network token (e.g. 0.5)', '1')
@@ -101,12 +110,17 @@ async function submit(opts: SubmitOptions): Promise<void> {
   };
   let job = JobView.parse(await http(`${url}/v1/jobs`, token, { method: 'POST', body: request }));
   if (!opts.wait) {
-    process.stdout.write(opts.json ? `${JSON.stringify({ jobId: job.jobId, status: job.status })}\n` : `${job.jobId}\n`);
+    process.stdout.write(
+      opts.json ? `${JSON.stringify({ jobId: job.jobId, status: job.status })}\n` : `${job.jobId}\n`,
+    );
     return;
   }
   const deadline = Date.now() + opts.timeout * 1000;
   while (job.status !== 'completed' && job.status !== 'failed' && job.status !== 'cancelled') {
-    if (Date.now() > deadline) throw new Error(`Job ${job.jobId} is still ${job.status} after ${opts.timeout} s; check it later with the job id.`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Job ${job.jobId} is still ${job.status} after ${opts.timeout} s; check it later with the job id.`,
+      );
     await new Promise((r) => setTimeout(r, 500));
     job = JobView.parse(await http(`${url}/v1/jobs/${job.jobId}`, token));
   }
@@ -125,10 +139,13 @@ async function submit(opts: SubmitOptions): Promise<void> {
   };
   if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {
-    process.stdout.write(`job ${out.jobId}: ${out.status}${out.exitCode === null ? '' : ` (exit ${out.exitCode})`} on ${out.node ?? 'no node'}\n`);
+    process.stdout.write(
+      `job ${out.jobId}: ${out.status}${out.exitCode === null ? '' : ` (exit ${out.exitCode})`} on ${out.node ?? 'no node'}\n`,
+    );
     if (out.reason) process.stdout.write(`reason: ${out.reason}\n`);
     for (const o of out.outputs) process.stdout.write(`output ${o.path} ${o.bytes} bytes sha256 ${o.sha256}\n`);
-    if (out.cost) process.stdout.write(`cost: ${formatUnits(out.cost.gross, info.token.decimals)} ${info.token.symbol}\n`);
+    if (out.cost)
+      process.stdout.write(`cost: ${formatUnits(out.cost.gross, info.token.decimals)} ${info.token.symbol}\n`);
     if (out.logTail) process.stdout.write(`--- log tail ---\n${out.logTail}`);
   }
   if (out.status !== 'succeeded') process.exitCode = 1;

@@ -11,7 +11,11 @@ const ITERATIONS = 200_000;
 export function benchmarkSpec(image: string) {
   return {
     image,
-    command: ['sh', '-c', `i=0; while [ $i -lt ${ITERATIONS} ]; do i=$((i+1)); done; echo "$i" > /output/benchmark.txt`],
+    command: [
+      'sh',
+      '-c',
+      `i=0; while [ $i -lt ${ITERATIONS} ]; do i=$((i+1)); done; echo "$i" > /output/benchmark.txt`,
+    ],
     resources: { gpus: 0, memoryMiB: 64, cpus: 1, maxSeconds: 120 },
   };
 }
@@ -21,7 +25,10 @@ export function benchmarkFromResult(result: JobResult, at: number): BenchmarkRes
     throw new Error(`The benchmark job ended ${result.status}${result.reason ? `: ${result.reason}` : ''}.`);
   }
   const out = result.outputs.find((o) => o.path === 'benchmark.txt');
-  if (!out) throw new Error('The benchmark job ran but returned no benchmark.txt; the sandbox output folder may not be writable.');
+  if (!out)
+    throw new Error(
+      'The benchmark job ran but returned no benchmark.txt; the sandbox output folder may not be writable.',
+    );
   return {
     score: Math.round((ITERATIONS / Math.max(1, result.durationMs)) * 1000),
     durationMs: result.durationMs,

@@ -21,7 +21,12 @@ const SAFE_NAME = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
  * Reads the checkpoint dir of a running job's container as a tar archive, normalised to its
  * regular files in name order, so an unchanged dir gives the same hash every time.
  */
-export async function snapshotCheckpoint(docker: Docker, containerId: string, dir: string, maxBytes: number): Promise<CheckpointSnapshot | null> {
+export async function snapshotCheckpoint(
+  docker: Docker,
+  containerId: string,
+  dir: string,
+  maxBytes: number,
+): Promise<CheckpointSnapshot | null> {
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.getContainer(containerId).getArchive({ path: dir });

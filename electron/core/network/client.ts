@@ -78,7 +78,10 @@ export class CoordinatorClient {
 
   async info(): Promise<NetworkInfo> {
     const info = NetworkInfo.parse(await this.send('GET', '/info'));
-    if (this.trust && (getAddress(this.trust.coordinator) !== getAddress(info.coordinator) || this.trust.chainId !== info.chainId)) {
+    if (
+      this.trust &&
+      (getAddress(this.trust.coordinator) !== getAddress(info.coordinator) || this.trust.chainId !== info.chainId)
+    ) {
       throw new UntrustedMessage(
         'network description',
         `its key or chain changed since this node joined (was ${this.trust.coordinator} on chain ${this.trust.chainId}). If the operator really rotated it, Leave and Join again`,
@@ -143,34 +146,60 @@ export class CoordinatorClient {
     }
   }
 
-  async register(req: Omit<RegisterRequest, 'nonce' | 'timestamp' | 'chainId'>): Promise<{ nodeId: string; registeredAt: number }> {
+  async register(
+    req: Omit<RegisterRequest, 'nonce' | 'timestamp' | 'chainId'>,
+  ): Promise<{ nodeId: string; registeredAt: number }> {
     return RegisterResponse.parse(await this.authed('POST', '/nodes/register', req));
   }
 
   /** `onSent` learns the heartbeat's nonce before it leaves, so the local uptime ledger can record it. */
-  async heartbeat(state: NodeWorkState, leaseIds: string[], onSent?: (stamp: { nonce: string; timestamp: number }) => void): Promise<{ receipt: z.output<typeof HeartbeatReceipt>; signature: string; envelope: unknown; revokedLeaseIds: string[] }> {
-    const res = HeartbeatResponse.parse(await this.authed('POST', '/nodes/heartbeat', { state, leaseIds }, undefined, undefined, onSent));
+  async heartbeat(
+    state: NodeWorkState,
+    leaseIds: string[],
+    onSent?: (stamp: { nonce: string; timestamp: number }) => void,
+  ): Promise<{
+    receipt: z.output<typeof HeartbeatReceipt>;
+    signature: string;
+    envelope: unknown;
+    revokedLeaseIds: string[];
+  }> {
+    const res = HeartbeatResponse.parse(
+      await this.authed('POST', '/nodes/heartbeat', { state, leaseIds }, undefined, undefined, onSent),
+    );
     const receipt = await this.verify(res.receipt, HeartbeatReceipt, 'heartbeat_receipt', 'heartbeat receipt');
     return { receipt, signature: res.receipt.signature, envelope: res.receipt, revokedLeaseIds: res.revokedLeaseIds };
   }
 
   /** Long-polls for work. Returns a verified offer meant for this node, or null when none came. */
   async lease(waitMs: number, signal?: AbortSignal): Promise<VerifiedOffer | null> {
-    const res = LeaseResponse.parse(await this.authed('POST', '/leases/next', { waitMs }, waitMs + this.timeoutMs, signal));
+    const res = LeaseResponse.parse(
+      await this.authed('POST', '/leases/next', { waitMs }, waitMs + this.timeoutMs, signal),
+    );
     if (!res.offer) return null;
     const offer = await this.verify(res.offer, OfferPayload, 'offer', 'job offer');
-    if (offer.nodeId !== this.nodeId || getAddress(offer.nodeAddress) !== this.address) throw new UntrustedMessage('job offer', 'it was made out to another node');
+    if (offer.nodeId !== this.nodeId || getAddress(offer.nodeAddress) !== this.address)
+      throw new UntrustedMessage('job offer', 'it was made out to another node');
     return offer;
   }
 
-  async report(leaseId: string, kind: 'progress' | 'checkpoint' | 'fail' | 'release', body: ReportBody): Promise<{ duplicate: boolean }> {
+  async report(
+    leaseId: string,
+    kind: 'progress' | 'checkpoint' | 'fail' | 'release',
+    body: ReportBody,
+  ): Promise<{ duplicate: boolean }> {
     return ReportAck.parse(await this.authed('POST', `/leases/${encodeURIComponent(leaseId)}/${kind}`, body));
   }
 
-  async complete(leaseId: string, body: { idempotencyKey: string; result: JobResultWire }): Promise<VerifiedCompletion> {
-    const res = CompleteResponse.parse(await this.authed('POST', `/leases/${encodeURIComponent(leaseId)}/complete`, body));
+  async complete(
+    leaseId: string,
+    body: { idempotencyKey: string; result: JobResultWire },
+  ): Promise<VerifiedCompletion> {
+    const res = CompleteResponse.parse(
+      await this.authed('POST', `/leases/${encodeURIComponent(leaseId)}/complete`, body),
+    );
     const receipt = await this.verify(res.receipt, CompletionReceipt, 'completion_receipt', 'completion receipt');
-    if (receipt.leaseId !== leaseId || getAddress(receipt.nodeAddress) !== this.address) throw new UntrustedMessage('completion receipt', 'it is for another lease');
+    if (receipt.leaseId !== leaseId || getAddress(receipt.nodeAddress) !== this.address)
+      throw new UntrustedMessage('completion receipt', 'it is for another lease');
     return { duplicate: res.duplicate, receipt };
   }
 
@@ -190,20 +219,42 @@ export class CoordinatorClient {
     return this.infoCache;
   }
 
-  private async verify<S extends z.ZodType>(envelope: unknown, schema: S, kind: string, what: string): Promise<z.output<S>> {
+  private async verify<S extends z.ZodType>(
+    envelope: unknown,
+    schema: S,
+    kind: string,
+    what: string,
+  ): Promise<z.output<S>> {
     const trust = await this.chain();
-    const res = await verifySigned(envelope, { schema, kind, expectedSigner: trust.coordinator, chainId: trust.chainId, now: this.now(), nonces: this.seen });
+    const res = await verifySigned(envelope, {
+      schema,
+      kind,
+      expectedSigner: trust.coordinator,
+      chainId: trust.chainId,
+      now: this.now(),
+      nonces: this.seen,
+    });
     if (!res.ok) throw new UntrustedMessage(what, res.message);
     return res.payload;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown, token?: string, timeoutMs = this.timeoutMs, signal?: AbortSignal): Promise<unknown> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    token?: string,
+    timeoutMs = this.timeoutMs,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const url = `${this.baseUrl}${API_PREFIX}${path}`;
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
       });
@@ -220,7 +271,11 @@ export class CoordinatorClient {
     if (!res.ok) {
       const parsed = ErrorBody.safeParse(json);
       if (parsed.success) throw new CoordinatorRefused(res.status, parsed.data.error.code, parsed.data.error.message);
-      throw new CoordinatorRefused(res.status, 'http_error', `The network answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}.`);
+      throw new CoordinatorRefused(
+        res.status,
+        'http_error',
+        `The network answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}.`,
+      );
     }
     return json;
   }

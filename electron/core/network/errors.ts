@@ -1,7 +1,9 @@
 /** The coordinator could not be reached (refused, reset, timed out). Worth retrying later. */
 export class CoordinatorUnreachable extends Error {
   constructor(url: string, cause: unknown) {
-    super(`Cannot reach the network at ${url}: ${cause instanceof Error ? cause.message : String(cause)}. Check the address and your connection; Rigshare keeps retrying.`);
+    super(
+      `Cannot reach the network at ${url}: ${cause instanceof Error ? cause.message : String(cause)}. Check the address and your connection; Rigshare keeps retrying.`,
+    );
     this.name = 'CoordinatorUnreachable';
   }
 }

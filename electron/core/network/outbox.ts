@@ -53,17 +53,34 @@ export class Outbox {
       due: db.prepare(
         `SELECT * FROM network_outbox WHERE delivered_at IS NULL AND network_url = ? AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
       ),
-      pending: db.prepare(`SELECT COUNT(*) AS n FROM network_outbox WHERE delivered_at IS NULL AND network_url = ?`).pluck(),
-      delivered: db.prepare(`UPDATE network_outbox SET delivered_at = ?, response_json = ?, last_error = NULL WHERE seq = ?`),
-      retry: db.prepare(`UPDATE network_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`),
-      dropped: db.prepare(`UPDATE network_outbox SET delivered_at = ?, last_error = ?, attempts = attempts + 1 WHERE seq = ?`),
+      pending: db
+        .prepare(`SELECT COUNT(*) AS n FROM network_outbox WHERE delivered_at IS NULL AND network_url = ?`)
+        .pluck(),
+      delivered: db.prepare(
+        `UPDATE network_outbox SET delivered_at = ?, response_json = ?, last_error = NULL WHERE seq = ?`,
+      ),
+      retry: db.prepare(
+        `UPDATE network_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`,
+      ),
+      dropped: db.prepare(
+        `UPDATE network_outbox SET delivered_at = ?, last_error = ?, attempts = attempts + 1 WHERE seq = ?`,
+      ),
       find: db.prepare(`SELECT * FROM network_outbox WHERE idempotency_key = ?`),
-      wakeAll: db.prepare(`UPDATE network_outbox SET next_attempt_at = ? WHERE delivered_at IS NULL AND network_url = ?`),
+      wakeAll: db.prepare(
+        `UPDATE network_outbox SET next_attempt_at = ? WHERE delivered_at IS NULL AND network_url = ?`,
+      ),
     };
   }
 
   /** Writes a report. A repeat with the same key is ignored; results are committed with FULL sync. */
-  enqueue(item: { networkUrl: string; leaseId: string; jobId: string; kind: OutboxKind; idempotencyKey: string; body: Record<string, unknown> }): void {
+  enqueue(item: {
+    networkUrl: string;
+    leaseId: string;
+    jobId: string;
+    kind: OutboxKind;
+    idempotencyKey: string;
+    body: Record<string, unknown>;
+  }): void {
     const row = { ...item, body: JSON.stringify(item.body), now: this.now() };
     // Results and failures are committed with the ledger's full sync; progress need not be.
     if (item.kind === 'complete' || item.kind === 'fail') this.stmts.insert.run(row);
@@ -101,7 +118,13 @@ export class Outbox {
 
   find(idempotencyKey: string): (OutboxItem & { deliveredAt: number | null; lastError: string | null }) | null {
     const row = this.stmts.find.get(idempotencyKey) as Record<string, unknown> | undefined;
-    return row ? { ...toItem(row), deliveredAt: (row.delivered_at as number | null) ?? null, lastError: (row.last_error as string | null) ?? null } : null;
+    return row
+      ? {
+          ...toItem(row),
+          deliveredAt: (row.delivered_at as number | null) ?? null,
+          lastError: (row.last_error as string | null) ?? null,
+        }
+      : null;
   }
 }
 

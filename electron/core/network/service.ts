@@ -4,7 +4,13 @@ import type Database from 'better-sqlite3';
 import pino from 'pino';
 import { NetworkInfo, type Diagnostics } from '../../../shared/protocol/messages';
 import { AppError } from '../../../shared/api/errors';
-import type { JoinRequest, JoinStep, JoinStepName, NetworkEntry, NetworkStatus } from '../../../shared/api/methods/network';
+import type {
+  JoinRequest,
+  JoinStep,
+  JoinStepName,
+  NetworkEntry,
+  NetworkStatus,
+} from '../../../shared/api/methods/network';
 import { startCoordinator, type RunningCoordinator } from '../../../coordinator/server';
 import { configFromEnv } from '../../../coordinator/env-config';
 import type { ContainerEngine } from '../engine/engine';
@@ -126,7 +132,12 @@ export class NetworkService {
       joined,
       state,
       network: this.state
-        ? { url: this.client?.baseUrl ?? this.state.network, name: this.state.name, chainId: this.state.chainId, coordinator: this.state.coordinator }
+        ? {
+            url: this.client?.baseUrl ?? this.state.network,
+            name: this.state.name,
+            chainId: this.state.chainId,
+            coordinator: this.state.coordinator,
+          }
         : null,
       nodeId: this.client?.nodeId ?? null,
       identity: fs.existsSync(identityFile) ? loadOrCreateNodeKey(this.o.dataDir).address : null,
@@ -156,7 +167,8 @@ export class NetworkService {
   }
 
   private async doJoin(req: JoinRequest, onStep?: (s: JoinStep) => void): Promise<NetworkStatus> {
-    if (this.state?.joined && this.loop) throw new AppError('conflict', `Already joined ${this.state.name}. Leave it first to join another network.`);
+    if (this.state?.joined && this.loop)
+      throw new AppError('conflict', `Already joined ${this.state.name}. Leave it first to join another network.`);
     this.joining = true;
     this.lastError = null;
     this.publish();
@@ -170,46 +182,101 @@ export class NetworkService {
       // 1. Readiness: the container engine, and the network answering.
       report('readiness', 'running', 'Checking Docker and the network');
       const docker = this.o.engine.current();
-      if (!docker.reachable) throw new StepFailed('readiness', docker.error ?? 'The Docker engine is not reachable.', docker.error ?? 'Start Docker, then press Join again.');
+      if (!docker.reachable)
+        throw new StepFailed(
+          'readiness',
+          docker.error ?? 'The Docker engine is not reachable.',
+          docker.error ?? 'Start Docker, then press Join again.',
+        );
       const url = req.network === 'local' ? await this.startLocal() : req.network;
       const info = await fetchInfo(url).catch((err: Error) => {
-        throw new StepFailed('readiness', err.message, req.network === 'local' ? 'Restart the agent; if it persists, check the agent log.' : 'Check the network URL and your internet connection, then press Join again.');
+        throw new StepFailed(
+          'readiness',
+          err.message,
+          req.network === 'local'
+            ? 'Restart the agent; if it persists, check the agent log.'
+            : 'Check the network URL and your internet connection, then press Join again.',
+        );
       });
       const readiness = await this.o.gpu.readiness().catch(() => null);
       const warnings = readiness?.checks.filter((c) => !c.ok && c.check !== 'docker').map((c) => c.detail) ?? [];
-      report('readiness', 'done', `Docker ${docker.version ?? ''} is ready; ${info.name} answers on chain ${info.chainId}.${warnings.length ? ` Warnings: ${warnings.join('; ')}` : ''}`.replace('  ', ' '));
+      report(
+        'readiness',
+        'done',
+        `Docker ${docker.version ?? ''} is ready; ${info.name} answers on chain ${info.chainId}.${warnings.length ? ` Warnings: ${warnings.join('; ')}` : ''}`.replace(
+          '  ',
+          ' ',
+        ),
+      );
 
       // 2. Identity.
       report('identity', 'running', 'Loading the node identity key');
       const identity = loadOrCreateNodeKey(this.o.dataDir);
-      const client = new CoordinatorClient({ baseUrl: url, identity: identity.wallet, trust: { coordinator: info.coordinator, chainId: info.chainId } });
-      report('identity', 'done', `${identity.created ? 'Created' : 'Loaded'} node identity ${identity.address} (kept in ${identity.file}, owner-only).`);
+      const client = new CoordinatorClient({
+        baseUrl: url,
+        identity: identity.wallet,
+        trust: { coordinator: info.coordinator, chainId: info.chainId },
+      });
+      report(
+        'identity',
+        'done',
+        `${identity.created ? 'Created' : 'Loaded'} node identity ${identity.address} (kept in ${identity.file}, owner-only).`,
+      );
 
       // 3. Benchmark in the sandbox.
       report('benchmark', 'running', 'Running the benchmark job in the sandbox');
       const image = info.benchmarkImage ?? process.env.RIGSHARE_BENCHMARK_IMAGE ?? null;
       if (!image) {
-        throw new StepFailed('benchmark', `${info.name} names no benchmark image.`, 'Ask the network operator to set one, or set RIGSHARE_BENCHMARK_IMAGE to a pinned image (name@sha256:…).');
+        throw new StepFailed(
+          'benchmark',
+          `${info.name} names no benchmark image.`,
+          'Ask the network operator to set one, or set RIGSHARE_BENCHMARK_IMAGE to a pinned image (name@sha256:…).',
+        );
       }
       const result = await this.o.jobs.run(benchmarkSpec(image), { jobId: `benchmark-${Date.now()}` });
       let benchmark;
       try {
         benchmark = benchmarkFromResult(result, Date.now());
       } catch (err) {
-        throw new StepFailed('benchmark', (err as Error).message, 'Check that Docker can pull the benchmark image (the registry is reachable and allowed in Settings), then press Join again.');
+        throw new StepFailed(
+          'benchmark',
+          (err as Error).message,
+          'Check that Docker can pull the benchmark image (the registry is reachable and allowed in Settings), then press Join again.',
+        );
       }
       report('benchmark', 'done', `Benchmark passed in ${benchmark.durationMs} ms (score ${benchmark.score}).`);
 
       // 4. Registration.
       report('registration', 'running', 'Registering this rig');
       const inventory = await this.o.gpu.list(false);
-      const gpus = inventory.gpus.slice(0, 16).map((g) => ({ index: g.index, model: g.model.slice(0, 120), key: g.key.slice(0, 60), vramMiB: Math.round(g.vramMiB ?? 0), uuid: g.uuid }));
+      const gpus = inventory.gpus
+        .slice(0, 16)
+        .map((g) => ({
+          index: g.index,
+          model: g.model.slice(0, 120),
+          key: g.key.slice(0, 60),
+          vramMiB: Math.round(g.vramMiB ?? 0),
+          uuid: g.uuid,
+        }));
       const priceFloor = req.priceFloorPerGpuHour ?? this.state?.priceFloorPerGpuHour ?? 0;
       const slaTier = req.slaTier ?? this.state?.slaTier ?? 'bronze';
       const payoutAddress = req.payoutAddress ?? this.state?.payoutAddress ?? null;
-      const reg = await client.register({ gpus, benchmark, priceFloorPerGpuHour: priceFloor, slaTier, payoutAddress, agentVersion: AGENT_VERSION }).catch((err: Error) => {
-        throw new StepFailed('registration', err.message, 'Check the price floor and payout address, then press Join again.');
-      });
+      const reg = await client
+        .register({
+          gpus,
+          benchmark,
+          priceFloorPerGpuHour: priceFloor,
+          slaTier,
+          payoutAddress,
+          agentVersion: AGENT_VERSION,
+        })
+        .catch((err: Error) => {
+          throw new StepFailed(
+            'registration',
+            err.message,
+            'Check the price floor and payout address, then press Join again.',
+          );
+        });
       this.state = {
         joined: true,
         network: req.network,
@@ -239,10 +306,19 @@ export class NetworkService {
       const failure =
         err instanceof StepFailed
           ? err
-          : new StepFailed(current, err instanceof Error ? err.message : String(err), err instanceof CoordinatorUnreachable ? 'Check the network URL and your connection, then press Join again.' : 'See the agent log, then press Join again.');
+          : new StepFailed(
+              current,
+              err instanceof Error ? err.message : String(err),
+              err instanceof CoordinatorUnreachable
+                ? 'Check the network URL and your connection, then press Join again.'
+                : 'See the agent log, then press Join again.',
+            );
       report(failure.step, 'failed', failure.message, failure.fix);
       this.lastError = `${failure.message} ${failure.fix}`;
-      throw new AppError(err instanceof CoordinatorRefused && err.status === 401 ? 'unauthorized' : 'unavailable', `${failure.step}: ${failure.message} ${failure.fix}`);
+      throw new AppError(
+        err instanceof CoordinatorRefused && err.status === 401 ? 'unauthorized' : 'unavailable',
+        `${failure.step}: ${failure.message} ${failure.fix}`,
+      );
     } finally {
       this.joining = false;
       this.publish();
@@ -252,7 +328,11 @@ export class NetworkService {
   private async resume(state: JoinState): Promise<void> {
     const url = state.network === 'local' ? await this.startLocal() : state.network;
     const identity = loadOrCreateNodeKey(this.o.dataDir);
-    const client = new CoordinatorClient({ baseUrl: url, identity: identity.wallet, trust: { coordinator: state.coordinator, chainId: state.chainId } });
+    const client = new CoordinatorClient({
+      baseUrl: url,
+      identity: identity.wallet,
+      trust: { coordinator: state.coordinator, chainId: state.chainId },
+    });
     this.client = client;
     if (state.network === 'local' && state.localUrl !== url) {
       this.state = { ...state, localUrl: url };
@@ -308,8 +388,13 @@ export class NetworkService {
       onHeartbeat: (res: { ok: true; envelope: unknown; nonce: string } | { ok: false; error: string }) => {
         if (!res.ok) return;
         const beat = sent.get(res.nonce);
-        if (beat) this.uptime.recordHeartbeat(res.nonce, beat.at, beat.state, beat.state === 'paused' ? 'paused' : 'acked');
-        this.uptime.acceptReceipt(res.envelope, { coordinator: state.coordinator, chainId: state.chainId, nodeAddress: client.address });
+        if (beat)
+          this.uptime.recordHeartbeat(res.nonce, beat.at, beat.state, beat.state === 'paused' ? 'paused' : 'acked');
+        this.uptime.acceptReceipt(res.envelope, {
+          coordinator: state.coordinator,
+          chainId: state.chainId,
+          nodeAddress: client.address,
+        });
       },
     };
   }
@@ -334,7 +419,8 @@ export class NetworkService {
   }
 
   async diagnostics(): Promise<Diagnostics> {
-    if (!this.client) throw new AppError('conflict', 'Join a network first; diagnostics come from the network this rig has joined.');
+    if (!this.client)
+      throw new AppError('conflict', 'Join a network first; diagnostics come from the network this rig has joined.');
     try {
       return await this.client.diagnostics();
     } catch (err) {
@@ -350,7 +436,10 @@ export class NetworkService {
       dataDir: localCoordinatorDir(this.o.dataDir),
       port,
       config: { name: 'This machine', ...configFromEnv() },
-      log: pino({ level: 'warn' }, pino.destination({ dest: path.join(this.o.dataDir, 'local-network.log'), mkdir: true, sync: false })),
+      log: pino(
+        { level: 'warn' },
+        pino.destination({ dest: path.join(this.o.dataDir, 'local-network.log'), mkdir: true, sync: false }),
+      ),
     });
     return this.local.url;
   }

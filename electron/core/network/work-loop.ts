@@ -10,7 +10,10 @@ import { backoffDelay, type Outbox, type OutboxItem } from './outbox';
 
 /** What the loop needs from the sandboxed runner (electron/core/jobs). */
 export interface NodeRunnerPort {
-  run(spec: unknown, options: { jobId: string; gpuUuids: string[]; onContainer: (id: string) => void }): Promise<JobResult>;
+  run(
+    spec: unknown,
+    options: { jobId: string; gpuUuids: string[]; onContainer: (id: string) => void },
+  ): Promise<JobResult>;
   preempt(jobId: string): Promise<unknown>;
   docker(): Docker | null;
 }
@@ -79,7 +82,15 @@ export class WorkLoop {
 
   constructor(options: WorkLoopOptions) {
     this.o = { leaseWaitMs: 10_000, checkpointIntervalMs: 5_000, now: Date.now, ...options };
-    this.st = { state: 'starting', jobId: null, leaseId: null, since: this.o.now(), lastError: null, pendingReports: 0, completedJobs: 0 };
+    this.st = {
+      state: 'starting',
+      jobId: null,
+      leaseId: null,
+      since: this.o.now(),
+      lastError: null,
+      pendingReports: 0,
+      completedJobs: 0,
+    };
   }
 
   get status(): LoopStatus {
@@ -112,7 +123,11 @@ export class WorkLoop {
 
   private set(patch: Partial<LoopStatus>): void {
     const changed = Object.entries(patch).some(([k, v]) => this.st[k as keyof LoopStatus] !== v);
-    this.st = { ...this.st, ...patch, ...(patch.state && patch.state !== this.st.state ? { since: this.o.now() } : {}) };
+    this.st = {
+      ...this.st,
+      ...patch,
+      ...(patch.state && patch.state !== this.st.state ? { since: this.o.now() } : {}),
+    };
     if (changed) this.o.onStatus?.(this.status);
   }
 
@@ -170,16 +185,30 @@ export class WorkLoop {
   }
 
   private async runOffer(offer: VerifiedOffer): Promise<void> {
-    const job: CurrentJob = { offer, containerId: null, lastCheckpointSha: offer.checkpoint?.sha256 ?? null, revoked: false, handingBack: false, progressSeq: 0 };
+    const job: CurrentJob = {
+      offer,
+      containerId: null,
+      lastCheckpointSha: offer.checkpoint?.sha256 ?? null,
+      revoked: false,
+      handingBack: false,
+      progressSeq: 0,
+    };
     this.current = job;
     this.set({ state: 'leased', jobId: offer.jobId, leaseId: offer.leaseId, lastError: null });
-    this.o.log.info({ jobId: offer.jobId, leaseId: offer.leaseId, attempt: offer.attempt, resume: !!offer.checkpoint }, 'job leased');
+    this.o.log.info(
+      { jobId: offer.jobId, leaseId: offer.leaseId, attempt: offer.attempt, resume: !!offer.checkpoint },
+      'job leased',
+    );
     let outcome: JobResult;
     const poll = setInterval(() => void this.pollCheckpoint(job), this.o.checkpointIntervalMs);
     try {
       const spec = await this.withResume(offer);
       this.set({ state: 'running' });
-      this.progress(job, null, offer.checkpoint ? `resumed from checkpoint ${offer.checkpoint.sha256.slice(0, 12)}` : 'started');
+      this.progress(
+        job,
+        null,
+        offer.checkpoint ? `resumed from checkpoint ${offer.checkpoint.sha256.slice(0, 12)}` : 'started',
+      );
       const gpus = Number((offer.spec.resources as { gpus?: number }).gpus ?? 0);
       outcome = await this.o.runner.run(spec, {
         // The lease id is unique per attempt, so a job that comes back to this rig gets a fresh ledger row.
@@ -190,7 +219,14 @@ export class WorkLoop {
         },
       });
     } catch (err) {
-      outcome = { status: 'failed', exitCode: null, reason: err instanceof Error ? err.message : String(err), logTail: '', outputs: [], durationMs: 0 };
+      outcome = {
+        status: 'failed',
+        exitCode: null,
+        reason: err instanceof Error ? err.message : String(err),
+        logTail: '',
+        outputs: [],
+        durationMs: 0,
+      };
     } finally {
       clearInterval(poll);
     }
@@ -201,7 +237,10 @@ export class WorkLoop {
       this.enqueue(offer, 'release', `${offer.leaseId}:release`, { reason: 'node left the network' });
     } else if (outcome.status === 'failed' && outcome.exitCode === null) {
       // The rig failed, not the job (engine error, pull failure): another node may succeed.
-      this.enqueue(offer, 'fail', `${offer.leaseId}:fail`, { reason: outcome.reason ?? 'the node could not run the job', retryable: true });
+      this.enqueue(offer, 'fail', `${offer.leaseId}:fail`, {
+        reason: outcome.reason ?? 'the node could not run the job',
+        retryable: true,
+      });
     } else {
       this.enqueue(offer, 'complete', `${offer.leaseId}:complete`, { result: toWire(outcome) });
     }
@@ -219,9 +258,17 @@ export class WorkLoop {
     const crypto = await import('node:crypto');
     const inputs = Array.isArray(spec.inputs) ? [...(spec.inputs as unknown[])] : [];
     for (const f of files) {
-      inputs.push({ path: `${RESUME_INPUT_DIR}/${f.path}`, base64: f.data.toString('base64'), sha256: crypto.createHash('sha256').update(f.data).digest('hex') });
+      inputs.push({
+        path: `${RESUME_INPUT_DIR}/${f.path}`,
+        base64: f.data.toString('base64'),
+        sha256: crypto.createHash('sha256').update(f.data).digest('hex'),
+      });
     }
-    const env = { ...((spec.env as Record<string, string> | undefined) ?? {}), RIGSHARE_RESUME: '1', RIGSHARE_RESUME_DIR: `/input/${RESUME_INPUT_DIR}` };
+    const env = {
+      ...((spec.env as Record<string, string> | undefined) ?? {}),
+      RIGSHARE_RESUME: '1',
+      RIGSHARE_RESUME_DIR: `/input/${RESUME_INPUT_DIR}`,
+    };
     return { ...spec, inputs, env };
   }
 
@@ -233,7 +280,10 @@ export class WorkLoop {
       const snap = await snapshotCheckpoint(docker, job.containerId, dir, this.o.maxCheckpointBytes);
       if (!snap || snap.sha256 === job.lastCheckpointSha || this.current !== job) return;
       job.lastCheckpointSha = snap.sha256;
-      this.enqueue(job.offer, 'checkpoint', `${job.offer.leaseId}:ckpt:${snap.sha256.slice(0, 24)}`, { sha256: snap.sha256, data: snap.data.toString('base64') });
+      this.enqueue(job.offer, 'checkpoint', `${job.offer.leaseId}:ckpt:${snap.sha256.slice(0, 24)}`, {
+        sha256: snap.sha256,
+        data: snap.data.toString('base64'),
+      });
       await this.flush();
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, 'could not read the job checkpoint');
@@ -246,8 +296,20 @@ export class WorkLoop {
     void this.flush();
   }
 
-  private enqueue(offer: VerifiedOffer, kind: OutboxItem['kind'], idempotencyKey: string, body: Record<string, unknown>): void {
-    this.o.outbox.enqueue({ networkUrl: this.o.networkUrl, leaseId: offer.leaseId, jobId: offer.jobId, kind, idempotencyKey, body: { idempotencyKey, ...body } });
+  private enqueue(
+    offer: VerifiedOffer,
+    kind: OutboxItem['kind'],
+    idempotencyKey: string,
+    body: Record<string, unknown>,
+  ): void {
+    this.o.outbox.enqueue({
+      networkUrl: this.o.networkUrl,
+      leaseId: offer.leaseId,
+      jobId: offer.jobId,
+      kind,
+      idempotencyKey,
+      body: { idempotencyKey, ...body },
+    });
   }
 
   private async heartbeat(): Promise<void> {
@@ -255,7 +317,9 @@ export class WorkLoop {
     const leaseIds = this.current ? [this.current.offer.leaseId] : [];
     try {
       const state = this.workState();
-      const res = await this.o.client.heartbeat(state, leaseIds, (stamp) => this.o.onHeartbeatSent?.({ nonce: stamp.nonce, at: stamp.timestamp, state }));
+      const res = await this.o.client.heartbeat(state, leaseIds, (stamp) =>
+        this.o.onHeartbeatSent?.({ nonce: stamp.nonce, at: stamp.timestamp, state }),
+      );
       this.o.onHeartbeat?.({ ok: true, envelope: res.envelope, nonce: res.receipt.heartbeatNonce });
       this.online();
       const job = this.current;
@@ -281,7 +345,10 @@ export class WorkLoop {
       for (const item of this.o.outbox.due(this.o.networkUrl)) {
         try {
           if (item.kind === 'complete') {
-            const res = await this.o.client.complete(item.leaseId, item.body as { idempotencyKey: string; result: JobResultWire });
+            const res = await this.o.client.complete(
+              item.leaseId,
+              item.body as { idempotencyKey: string; result: JobResultWire },
+            );
             // INSERT OR IGNORE on the job id: a redelivery never records earnings twice.
             if (this.o.earnings.record(res.receipt)) {
               this.completed += 1;
@@ -295,7 +362,10 @@ export class WorkLoop {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           if (err instanceof CoordinatorRefused && !err.retryable) {
-            this.o.log.warn({ kind: item.kind, leaseId: item.leaseId, err: message }, 'the network refused a report; dropped');
+            this.o.log.warn(
+              { kind: item.kind, leaseId: item.leaseId, err: message },
+              'the network refused a report; dropped',
+            );
             this.o.outbox.markDropped(item.seq, message);
             continue;
           }

@@ -23,7 +23,9 @@ describe('why no jobs?', () => {
     expect(d.summary[0]).toMatchObject({ reason: 'floor_above_offer', jobs: 4 });
     expect(d.summary[0]!.advice).toContain('0.5 USDC');
     expect(d.summary[0]!.advice).toContain('Lower your floor to 0.45 USDC');
-    expect(d.verdict).toMatch(/^Every queued job was passed over for at least this reason\. Your price floor is 0\.5 USDC/);
+    expect(d.verdict).toMatch(
+      /^Every queued job was passed over for at least this reason\. Your price floor is 0\.5 USDC/,
+    );
     // And it really gets nothing.
     expect(await node.lease(0)).toBeNull();
   });
@@ -56,6 +58,11 @@ describe('why no jobs?', () => {
     const rates = (await res.json()) as { feeBps: number; rates: Array<{ gpuKey: string | null }> };
     expect(rates.feeBps).toBe(1000);
     const all = rates.rates.find((r: { gpuKey: string | null }) => r.gpuKey === null);
-    expect(all).toMatchObject({ queuedJobs: 5, minOfferPerGpuHour: 200_000, maxOfferPerGpuHour: 500_000, medianOfferPerGpuHour: 300_000 });
+    expect(all).toMatchObject({
+      queuedJobs: 5,
+      minOfferPerGpuHour: 200_000,
+      maxOfferPerGpuHour: 500_000,
+      medianOfferPerGpuHour: 300_000,
+    });
   });
 });

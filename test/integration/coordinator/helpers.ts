@@ -26,9 +26,18 @@ export function testClock(start = Date.now()) {
 }
 const realStart = Date.now();
 
-export async function coordinator(opts: { dir?: string; config?: Partial<CoordinatorConfig>; now?: () => number } = {}): Promise<RunningCoordinator & { dir: string }> {
+export async function coordinator(
+  opts: { dir?: string; config?: Partial<CoordinatorConfig>; now?: () => number } = {},
+): Promise<RunningCoordinator & { dir: string }> {
   const dir = opts.dir ?? tempDir('coord');
-  const c = await startCoordinator({ dataDir: dir, port: 0, databaseUrl: await databaseForDataDir(dir), config: { sweepIntervalMs: 200, ...opts.config }, now: opts.now, log: pino({ level: 'silent' }) });
+  const c = await startCoordinator({
+    dataDir: dir,
+    port: 0,
+    databaseUrl: await databaseForDataDir(dir),
+    config: { sweepIntervalMs: 200, ...opts.config },
+    now: opts.now,
+    log: pino({ level: 'silent' }),
+  });
   return Object.assign(c, { dir });
 }
 
@@ -43,7 +52,11 @@ export function jobRequest(overrides: Partial<SubmitJobRequest> = {}): SubmitJob
   };
 }
 
-export async function submit(c: RunningCoordinator, req: SubmitJobRequest = jobRequest(), token = c.customerToken): Promise<{ status: number; body: any }> {
+export async function submit(
+  c: RunningCoordinator,
+  req: SubmitJobRequest = jobRequest(),
+  token = c.customerToken,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${c.url}/v1/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -52,19 +65,39 @@ export async function submit(c: RunningCoordinator, req: SubmitJobRequest = jobR
   return { status: res.status, body: await res.json() };
 }
 
-export async function getJob(c: RunningCoordinator, jobId: string, token = c.customerToken): Promise<{ status: number; body: any }> {
+export async function getJob(
+  c: RunningCoordinator,
+  jobId: string,
+  token = c.customerToken,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${c.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.json() };
 }
 
-export const GPU = { index: 0, model: 'NVIDIA GeForce RTX 4090', key: 'rtx-4090', vramMiB: 24_564, uuid: 'GPU-4f1c0e5a-0000-0000-0000-000000000001' };
+export const GPU = {
+  index: 0,
+  model: 'NVIDIA GeForce RTX 4090',
+  key: 'rtx-4090',
+  vramMiB: 24_564,
+  uuid: 'GPU-4f1c0e5a-0000-0000-0000-000000000001',
+};
 export const BENCH = { score: 1234.5, durationMs: 900, version: 'v1', outputSha256: 'a'.repeat(64), at: 1 };
 
 export async function joinedNode(
   c: RunningCoordinator,
-  opts: { floor?: number; vramMiB?: number; tier?: 'bronze' | 'silver' | 'gold'; benchmark?: boolean; now?: () => number } = {},
+  opts: {
+    floor?: number;
+    vramMiB?: number;
+    tier?: 'bronze' | 'silver' | 'gold';
+    benchmark?: boolean;
+    now?: () => number;
+  } = {},
 ): Promise<CoordinatorClient> {
-  const client = new CoordinatorClient({ baseUrl: c.url, identity: Wallet.createRandom() as unknown as Wallet, now: opts.now });
+  const client = new CoordinatorClient({
+    baseUrl: c.url,
+    identity: Wallet.createRandom() as unknown as Wallet,
+    now: opts.now,
+  });
   await client.info();
   await client.login();
   await client.register({
@@ -83,11 +116,24 @@ export function key(): string {
 }
 
 export function result(durationMs = 1500) {
-  return { status: 'succeeded' as const, exitCode: 0, reason: null, logTail: 'ok\n', outputs: [{ path: 'out.txt', bytes: 3, sha256: 'c'.repeat(64) }], durationMs };
+  return {
+    status: 'succeeded' as const,
+    exitCode: 0,
+    reason: null,
+    logTail: 'ok\n',
+    outputs: [{ path: 'out.txt', bytes: 3, sha256: 'c'.repeat(64) }],
+    durationMs,
+  };
 }
 
 /** Raw authenticated POST with a fresh or given stamp, for hostile-input tests. */
-export async function rawPost(c: RunningCoordinator, token: string | null, p: string, body: string, contentType = 'application/json') {
+export async function rawPost(
+  c: RunningCoordinator,
+  token: string | null,
+  p: string,
+  body: string,
+  contentType = 'application/json',
+) {
   const res = await fetch(`${c.url}${p}`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -96,7 +142,11 @@ export async function rawPost(c: RunningCoordinator, token: string | null, p: st
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
-export async function manualLogin(c: RunningCoordinator, wallet: Wallet, opts: { chainId?: number; now?: number } = {}) {
+export async function manualLogin(
+  c: RunningCoordinator,
+  wallet: Wallet,
+  opts: { chainId?: number; now?: number } = {},
+) {
   const { signPayload } = await import('../../../shared/protocol/signing');
   const nonceRes = await rawPost(c, null, '/v1/auth/nonce', JSON.stringify({ address: wallet.address }));
   const env = await signPayload(wallet, {

@@ -7,7 +7,10 @@ const clock = testClock();
 let c: Awaited<ReturnType<typeof coordinator>>;
 
 beforeAll(async () => {
-  c = await coordinator({ now: clock.now, config: { heartbeatIntervalMs: 1000, leaseTtlMs: 3000, uptimeMaxGapMs: 1500 } });
+  c = await coordinator({
+    now: clock.now,
+    config: { heartbeatIntervalMs: 1000, leaseTtlMs: 3000, uptimeMaxGapMs: 1500 },
+  });
 });
 afterAll(async () => {
   await c?.close();
@@ -48,7 +51,9 @@ describe('leases', () => {
     expect(resumed).toMatchObject({ jobId: job.jobId, attempt: 2, checkpoint: { sha256, bytes: 2048 } });
     expect(Buffer.from(resumed!.checkpoint!.data, 'base64').equals(data)).toBe(true);
     // The silent node's lease is gone: its reports are refused and a heartbeat revokes it.
-    await expect(first.report(offer!.leaseId, 'progress', { idempotencyKey: key(), fraction: 0.9, message: 'late' })).rejects.toMatchObject({ status: 409, code: 'lease_lost' });
+    await expect(
+      first.report(offer!.leaseId, 'progress', { idempotencyKey: key(), fraction: 0.9, message: 'late' }),
+    ).rejects.toMatchObject({ status: 409, code: 'lease_lost' });
     expect((await first.heartbeat('running', [offer!.leaseId])).revokedLeaseIds).toEqual([offer!.leaseId]);
   });
 
@@ -69,7 +74,9 @@ describe('leases', () => {
     const node = await joinedNode(c, { now: clock.now });
     const { body: job } = await submit(c, jobRequest({ idempotencyKey: key() }));
     const offer = await drain(node, job.jobId);
-    await expect(node.report(offer!.leaseId, 'checkpoint', { idempotencyKey: key(), sha256: 'e'.repeat(64), data: 'aGVsbG8=' })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      node.report(offer!.leaseId, 'checkpoint', { idempotencyKey: key(), sha256: 'e'.repeat(64), data: 'aGVsbG8=' }),
+    ).rejects.toMatchObject({ status: 400 });
     expect((await getJob(c, job.jobId)).body.checkpoint).toBeNull();
   });
 
@@ -84,13 +91,21 @@ describe('leases', () => {
     const again = await node.complete(offer!.leaseId, { idempotencyKey: k, result: result(4321) });
     const otherKey = await node.complete(offer!.leaseId, { idempotencyKey: key(), result: result(9999) });
     const expected = computeJobCharge({ durationMs: 4321, gpuCount: 1, pricePerGpuHour: 720_000, feeBps: 1000 });
-    expect(done).toMatchObject({ duplicate: false, receipt: { gross: expected.gross, fee: expected.fee, net: expected.net, gpuMs: 4321 } });
+    expect(done).toMatchObject({
+      duplicate: false,
+      receipt: { gross: expected.gross, fee: expected.fee, net: expected.net, gpuMs: 4321 },
+    });
     expect(again).toMatchObject({ duplicate: true, receipt: { net: expected.net } });
     expect(otherKey).toMatchObject({ duplicate: true, receipt: { net: expected.net } });
     const rows = await c.ctx.db.query('SELECT net FROM accounting WHERE job_id = $1', [job.jobId]);
     expect(rows.rows.map((r) => Number(r.net))).toEqual([expected.net]);
     const view = (await getJob(c, job.jobId)).body;
-    expect(view).toMatchObject({ status: 'completed', node: node.address, cost: { net: expected.net }, result: { outputs: [{ sha256: 'c'.repeat(64) }] } });
+    expect(view).toMatchObject({
+      status: 'completed',
+      node: node.address,
+      cost: { net: expected.net },
+      result: { outputs: [{ sha256: 'c'.repeat(64) }] },
+    });
     const earnings = await node.earnings();
     expect(earnings.totals.net).toBe(expected.net);
   });
@@ -115,8 +130,15 @@ describe('leases', () => {
     const node = await joinedNode(c, { now: clock.now });
     const { body: bad } = await submit(c, jobRequest({ idempotencyKey: key() }));
     const o1 = await drain(node, bad.jobId);
-    await node.report(o1!.leaseId, 'fail', { idempotencyKey: key(), reason: 'spec refused: image not pinned', retryable: false });
-    expect((await getJob(c, bad.jobId)).body).toMatchObject({ status: 'failed', failure: 'spec refused: image not pinned' });
+    await node.report(o1!.leaseId, 'fail', {
+      idempotencyKey: key(),
+      reason: 'spec refused: image not pinned',
+      retryable: false,
+    });
+    expect((await getJob(c, bad.jobId)).body).toMatchObject({
+      status: 'failed',
+      failure: 'spec refused: image not pinned',
+    });
     const { body: flaky } = await submit(c, jobRequest({ idempotencyKey: key() }));
     const o2 = await drain(node, flaky.jobId);
     await node.report(o2!.leaseId, 'fail', { idempotencyKey: key(), reason: 'registry unreachable', retryable: true });

@@ -16,7 +16,10 @@ describe('200 queued jobs and 20 nodes on one coordinator', () => {
   it('leases no job twice and loses none', async () => {
     const submitted = new Set<string>();
     for (let i = 0; i < JOBS; i++) {
-      const { status, body } = await submit(c, jobRequest({ idempotencyKey: `load-${i}-${key()}`, maxPricePerGpuHour: 100_000 + (i % 7) * 1000 }));
+      const { status, body } = await submit(
+        c,
+        jobRequest({ idempotencyKey: `load-${i}-${key()}`, maxPricePerGpuHour: 100_000 + (i % 7) * 1000 }),
+      );
       expect(status).toBe(201);
       submitted.add(body.jobId);
     }
@@ -43,12 +46,19 @@ describe('200 queued jobs and 20 nodes on one coordinator', () => {
     expect(new Set(leasedBy.keys())).toEqual(submitted);
     expect(completedBy.size).toBe(JOBS);
     const db = c.ctx.db;
-    const counts = (await db.query(`SELECT
+    const counts = (
+      await db.query(`SELECT
         (SELECT COUNT(*) FROM jobs WHERE status = 'completed') AS completed,
         (SELECT COUNT(*) FROM leases) AS leases,
         (SELECT COUNT(DISTINCT job_id) FROM leases) AS leased_jobs,
-        (SELECT COUNT(*) FROM accounting) AS accounted`)).rows[0]!;
-    expect(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]))).toEqual({ completed: JOBS, leases: JOBS, leased_jobs: JOBS, accounted: JOBS });
+        (SELECT COUNT(*) FROM accounting) AS accounted`)
+    ).rows[0]!;
+    expect(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]))).toEqual({
+      completed: JOBS,
+      leases: JOBS,
+      leased_jobs: JOBS,
+      accounted: JOBS,
+    });
     // Work was spread, not funnelled to one node.
     expect(new Set(completedBy.values()).size).toBeGreaterThan(NODES / 2);
   });

@@ -3,7 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_TOKEN_TTL_MS } from '../../../shared/protocol/constants';
 import { CoordinatorClient } from '../../../electron/core/network/client';
 import { UntrustedMessage } from '../../../electron/core/network/errors';
-import { coordinator, getJob, jobRequest, joinedNode, key, manualLogin, rawPost, result, stamp, submit, testClock } from './helpers';
+import {
+  coordinator,
+  getJob,
+  jobRequest,
+  joinedNode,
+  key,
+  manualLogin,
+  rawPost,
+  result,
+  stamp,
+  submit,
+  testClock,
+} from './helpers';
 
 const clock = testClock();
 let c: Awaited<ReturnType<typeof coordinator>>;
@@ -47,7 +59,14 @@ describe('login', () => {
     const other = Wallet.createRandom();
     const { signPayload } = await import('../../../shared/protocol/signing');
     const nonce = (await rawPost(c, null, '/v1/auth/nonce', JSON.stringify({ address: other.address }))).body.nonce;
-    const env = await signPayload(real, { kind: 'login' as const, address: other.address, nonce, timestamp: clock.now(), chainId: 31337, domain: c.url });
+    const env = await signPayload(real, {
+      kind: 'login' as const,
+      address: other.address,
+      nonce,
+      timestamp: clock.now(),
+      chainId: 31337,
+      domain: c.url,
+    });
     const res = await rawPost(c, null, '/v1/auth/login', JSON.stringify(env));
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('login_wrong_signer');
@@ -69,10 +88,20 @@ describe('token-authenticated requests', () => {
 
   it('rejects a stale heartbeat and one for another chain, recording neither', async () => {
     const { body } = await manualLogin(c, Wallet.createRandom() as unknown as Wallet, { now: clock.now() });
-    const stale = await rawPost(c, body.token, '/v1/nodes/heartbeat', JSON.stringify({ ...stamp(clock.now() - 120_000), state: 'idle', leaseIds: [] }));
+    const stale = await rawPost(
+      c,
+      body.token,
+      '/v1/nodes/heartbeat',
+      JSON.stringify({ ...stamp(clock.now() - 120_000), state: 'idle', leaseIds: [] }),
+    );
     expect(stale.status).toBe(400);
     expect(stale.body.error.message).toMatch(/clock/);
-    const chain = await rawPost(c, body.token, '/v1/nodes/heartbeat', JSON.stringify({ ...stamp(clock.now(), 5), state: 'idle', leaseIds: [] }));
+    const chain = await rawPost(
+      c,
+      body.token,
+      '/v1/nodes/heartbeat',
+      JSON.stringify({ ...stamp(clock.now(), 5), state: 'idle', leaseIds: [] }),
+    );
     expect(chain.status).toBe(400);
     expect(await heartbeatCount(body.nodeId)).toBe(0);
   });
@@ -80,11 +109,21 @@ describe('token-authenticated requests', () => {
   it('rejects a session token used after it expires, and a forged one', async () => {
     const { body } = await manualLogin(c, Wallet.createRandom() as unknown as Wallet, { now: clock.now() });
     clock.advance(SESSION_TOKEN_TTL_MS + 1000);
-    const late = await rawPost(c, body.token, '/v1/nodes/heartbeat', JSON.stringify({ ...stamp(clock.now()), state: 'idle', leaseIds: [] }));
+    const late = await rawPost(
+      c,
+      body.token,
+      '/v1/nodes/heartbeat',
+      JSON.stringify({ ...stamp(clock.now()), state: 'idle', leaseIds: [] }),
+    );
     expect(late.status).toBe(401);
     expect(late.body.error.code).toBe('token_expired');
     const forged = body.token.replace(/.$/, (ch: string) => (ch === 'A' ? 'B' : 'A'));
-    const bad = await rawPost(c, forged, '/v1/nodes/heartbeat', JSON.stringify({ ...stamp(clock.now()), state: 'idle', leaseIds: [] }));
+    const bad = await rawPost(
+      c,
+      forged,
+      '/v1/nodes/heartbeat',
+      JSON.stringify({ ...stamp(clock.now()), state: 'idle', leaseIds: [] }),
+    );
     expect(bad.status).toBe(401);
     expect(await heartbeatCount(body.nodeId)).toBe(0);
   });
@@ -98,7 +137,7 @@ describe('token-authenticated requests', () => {
 });
 
 describe('reports', () => {
-  it('a node cannot report on another node\'s job, and the job is unchanged', async () => {
+  it("a node cannot report on another node's job, and the job is unchanged", async () => {
     const owner = await joinedNode(c, { now: clock.now });
     const intruder = await joinedNode(c, { now: clock.now });
     const { body: job } = await submit(c, jobRequest({ idempotencyKey: key() }));
@@ -126,15 +165,27 @@ describe('reports', () => {
       ['/v1/nodes/heartbeat', huge, body.token],
       ['/v1/nodes/heartbeat', '{"state": "idle", ', body.token],
       ['/v1/nodes/heartbeat', JSON.stringify({ ...stamp(clock.now()), state: 'mining', leaseIds: [] }), body.token],
-      ['/v1/nodes/heartbeat', JSON.stringify({ ...stamp(clock.now()), state: 'idle', leaseIds: [], extra: 1 }), body.token],
+      [
+        '/v1/nodes/heartbeat',
+        JSON.stringify({ ...stamp(clock.now()), state: 'idle', leaseIds: [], extra: 1 }),
+        body.token,
+      ],
       ['/v1/nodes/heartbeat', 'state=idle', body.token, 'application/x-www-form-urlencoded'],
-      ['/v1/jobs', JSON.stringify({ ...jobRequest(), spec: { ...jobRequest().spec, pad: 'x'.repeat(100_000) } }), c.customerToken],
+      [
+        '/v1/jobs',
+        JSON.stringify({ ...jobRequest(), spec: { ...jobRequest().spec, pad: 'x'.repeat(100_000) } }),
+        c.customerToken,
+      ],
       ['/v1/jobs', JSON.stringify({ ...jobRequest(), maxPricePerGpuHour: 0.5 }), c.customerToken],
       ['/v1/jobs', JSON.stringify({ ...jobRequest(), maxPricePerGpuHour: -1 }), c.customerToken],
       ['/v1/jobs', '[]', c.customerToken],
       ['/v1/jobs', JSON.stringify(jobRequest()), 'not-a-token'],
       ['/v1/auth/login', '{"payload": 1, "signature": "0x"}', undefined],
-      ['/v1/leases/..%2f..%2fjobs/complete', JSON.stringify({ ...stamp(clock.now()), idempotencyKey: key(), result: result() }), body.token],
+      [
+        '/v1/leases/..%2f..%2fjobs/complete',
+        JSON.stringify({ ...stamp(clock.now()), idempotencyKey: key(), result: result() }),
+        body.token,
+      ],
     ];
     for (const [p, b, token, type] of cases) {
       const res = await rawPost(c, token ?? null, p, b, type);
@@ -157,13 +208,20 @@ describe('reports', () => {
 
 describe('the node trusts only its pinned coordinator key', () => {
   it('refuses a network whose key changed since it joined', async () => {
-    const client = new CoordinatorClient({ baseUrl: c.url, identity: Wallet.createRandom() as unknown as Wallet, trust: { coordinator: Wallet.createRandom().address, chainId: 31337 } });
+    const client = new CoordinatorClient({
+      baseUrl: c.url,
+      identity: Wallet.createRandom() as unknown as Wallet,
+      trust: { coordinator: Wallet.createRandom().address, chainId: 31337 },
+    });
     await expect(client.info()).rejects.toBeInstanceOf(UntrustedMessage);
   });
   it('refuses offers signed by a key other than the pinned one', async () => {
     const node = await joinedNode(c, { now: clock.now });
     // Re-pin this client to a different key: real offers now fail verification and are not acted on.
-    (node as unknown as { trust: { coordinator: string; chainId: number } }).trust = { coordinator: Wallet.createRandom().address, chainId: 31337 };
+    (node as unknown as { trust: { coordinator: string; chainId: number } }).trust = {
+      coordinator: Wallet.createRandom().address,
+      chainId: 31337,
+    };
     await submit(c, jobRequest({ idempotencyKey: key() }));
     await expect(node.lease(0)).rejects.toBeInstanceOf(UntrustedMessage);
   });

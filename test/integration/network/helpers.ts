@@ -14,10 +14,20 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `rigshare-${prefix}-`));
 }
 
-export const FAST: Partial<CoordinatorConfig> = { heartbeatIntervalMs: 1000, leaseTtlMs: 3000, uptimeMaxGapMs: 1500, sweepIntervalMs: 250 };
+export const FAST: Partial<CoordinatorConfig> = {
+  heartbeatIntervalMs: 1000,
+  leaseTtlMs: 3000,
+  uptimeMaxGapMs: 1500,
+  sweepIntervalMs: 250,
+};
 
 export async function startNetwork(dir: string, port = 0): Promise<RunningCoordinator> {
-  return startCoordinator({ dataDir: dir, port, config: { ...FAST, benchmarkImage: BUSYBOX() }, log: pino({ level: 'silent' }) });
+  return startCoordinator({
+    dataDir: dir,
+    port,
+    config: { ...FAST, benchmarkImage: BUSYBOX() },
+    log: pino({ level: 'silent' }),
+  });
 }
 
 export interface AgentProcess {
@@ -30,10 +40,24 @@ export interface AgentProcess {
 /** Starts `rigshare agent --network URL --join` in a fresh data dir that allows the test registry. */
 export function startAgent(networkUrl: string, dataDir = tempDir('agent')): AgentProcess {
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ registryAllowlist: ['127.0.0.1:5000'] }));
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/rigshare.js'), 'agent', '--data-dir', dataDir, '--port', '0', '--network', networkUrl, '--join'], {
-    env: { ...process.env, RIGSHARE_HEARTBEAT_MS: '1000', RIGSHARE_CHECKPOINT_POLL_MS: '400' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'bin/rigshare.js'),
+      'agent',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--network',
+      networkUrl,
+      '--join',
+    ],
+    {
+      env: { ...process.env, RIGSHARE_HEARTBEAT_MS: '1000', RIGSHARE_CHECKPOINT_POLL_MS: '400' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -50,7 +74,11 @@ export function startAgent(networkUrl: string, dataDir = tempDir('agent')): Agen
   };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -61,11 +89,17 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
 }
 
 export async function jobView(c: { url: string; customerToken: string }, jobId: string): Promise<any> {
-  const res = await fetch(`${c.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${c.customerToken}` } }).catch(() => null);
+  const res = await fetch(`${c.url}/v1/jobs/${jobId}`, {
+    headers: { authorization: `Bearer ${c.customerToken}` },
+  }).catch(() => null);
   return res?.ok ? res.json() : null;
 }
 
-export async function submitSpec(c: { url: string; customerToken: string }, spec: unknown, price = 3_600_000): Promise<string> {
+export async function submitSpec(
+  c: { url: string; customerToken: string },
+  spec: unknown,
+  price = 3_600_000,
+): Promise<string> {
   const res = await fetch(`${c.url}/v1/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${c.customerToken}` },
@@ -81,8 +115,20 @@ export function nodeLedger(dataDir: string) {
   const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true, fileMustExist: true });
   try {
     return {
-      earnings: db.prepare('SELECT job_id AS jobId, net, gross, fee, gpu_ms AS gpuMs FROM job_earnings').all() as Array<{ jobId: string; net: number; gross: number; fee: number; gpuMs: number }>,
-      outbox: db.prepare('SELECT kind, lease_id AS leaseId, delivered_at AS deliveredAt, attempts, last_error AS lastError FROM network_outbox').all() as Array<{ kind: string; leaseId: string; deliveredAt: number | null; attempts: number; lastError: string | null }>,
+      earnings: db
+        .prepare('SELECT job_id AS jobId, net, gross, fee, gpu_ms AS gpuMs FROM job_earnings')
+        .all() as Array<{ jobId: string; net: number; gross: number; fee: number; gpuMs: number }>,
+      outbox: db
+        .prepare(
+          'SELECT kind, lease_id AS leaseId, delivered_at AS deliveredAt, attempts, last_error AS lastError FROM network_outbox',
+        )
+        .all() as Array<{
+        kind: string;
+        leaseId: string;
+        deliveredAt: number | null;
+        attempts: number;
+        lastError: string | null;
+      }>,
     };
   } finally {
     db.close();
@@ -92,9 +138,15 @@ export function nodeLedger(dataDir: string) {
 /** Removes containers and volumes a killed agent left behind, by the job label the runner sets. */
 export function removeJobContainers(leaseIds: string[]): void {
   for (const id of leaseIds) {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=org.rigshare.job-id=${id}`]).toString().split('\n').filter(Boolean);
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=org.rigshare.job-id=${id}`])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-    const vols = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=org.rigshare.job-id=${id}`]).toString().split('\n').filter(Boolean);
+    const vols = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=org.rigshare.job-id=${id}`])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
     if (vols.length) execFileSync('docker', ['volume', 'rm', '-f', ...vols]);
   }
 }

@@ -23,10 +23,16 @@ describe('leave', () => {
     cleanups.push(() => c.close());
     const agent = startAgent(c.url);
     cleanups.push(() => agent.kill('SIGKILL'));
-    const dashboard = new URL(await waitFor('the dashboard URL', () => /Rigshare dashboard: (\S+)/.exec(agent.output())?.[1]));
+    const dashboard = new URL(
+      await waitFor('the dashboard URL', () => /Rigshare dashboard: (\S+)/.exec(agent.output())?.[1]),
+    );
     await waitFor('the join to finish', () => /Joined /.test(agent.output()));
     const script = 'i=0; while [ $i -lt 60 ]; do i=$((i+1)); echo $i > /checkpoint/step; sleep 1; done';
-    const jobId = await submitSpec(c, { image: BUSYBOX(), command: ['sh', '-c', script], resources: { gpus: 0, memoryMiB: 64, cpus: 0.5, maxSeconds: 120 } });
+    const jobId = await submitSpec(c, {
+      image: BUSYBOX(),
+      command: ['sh', '-c', script],
+      resources: { gpus: 0, memoryMiB: 64, cpus: 0.5, maxSeconds: 120 },
+    });
     await waitFor('a checkpoint to reach the network', async () => (await jobView(c, jobId))?.checkpoint);
     const status = await call(dashboard, 'network.status');
     expect(status.body.ok).toMatchObject({ joined: true, state: 'running' });

@@ -31,7 +31,10 @@ describe('outbox', () => {
     first.outbox.enqueue(item('lease_1:complete'));
     first.db.close();
     const again = outboxAt(dir, clock);
-    expect(again.outbox.due('http://net').map((i) => i.idempotencyKey)).toEqual(['lease_1:progress:1', 'lease_1:complete']);
+    expect(again.outbox.due('http://net').map((i) => i.idempotencyKey)).toEqual([
+      'lease_1:progress:1',
+      'lease_1:complete',
+    ]);
     again.outbox.markDelivered(again.outbox.due('http://net')[0]!.seq, { ok: true });
     expect(again.outbox.pending('http://net')).toBe(1);
     again.db.close();

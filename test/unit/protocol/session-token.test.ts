@@ -21,10 +21,16 @@ describe('session tokens', () => {
     expect(verifySessionToken(key, forged, { now: 2000, chainId: 31337 })).toEqual({ ok: false, reason: 'bad_mac' });
   });
   it('rejects a token minted with another key or for another chain', () => {
-    expect(verifySessionToken(key, mintSessionToken(randomBytes(32), claims), { now: 2000, chainId: 31337 }).ok).toBe(false);
-    expect(verifySessionToken(key, mintSessionToken(key, claims), { now: 2000, chainId: 1 })).toEqual({ ok: false, reason: 'wrong_chain' });
+    expect(verifySessionToken(key, mintSessionToken(randomBytes(32), claims), { now: 2000, chainId: 31337 }).ok).toBe(
+      false,
+    );
+    expect(verifySessionToken(key, mintSessionToken(key, claims), { now: 2000, chainId: 1 })).toEqual({
+      ok: false,
+      reason: 'wrong_chain',
+    });
   });
   it('rejects malformed tokens', () => {
-    for (const t of ['', '.', 'abc', 'a.b.c', '!!.??']) expect(verifySessionToken(key, t, { now: 0, chainId: 31337 }).ok).toBe(false);
+    for (const t of ['', '.', 'abc', 'a.b.c', '!!.??'])
+      expect(verifySessionToken(key, t, { now: 0, chainId: 31337 }).ok).toBe(false);
   });
 });

@@ -29,7 +29,10 @@ function offer(overrides: Partial<Offer> = {}): Offer {
   };
 }
 
-const verifyOffer = (env: unknown, opts: { now?: number; chainId?: number; nonces?: MemoryNonceGuard; signer?: string } = {}) =>
+const verifyOffer = (
+  env: unknown,
+  opts: { now?: number; chainId?: number; nonces?: MemoryNonceGuard; signer?: string } = {},
+) =>
   verifySigned(env, {
     schema: OfferPayload,
     kind: 'offer',
@@ -41,7 +44,9 @@ const verifyOffer = (env: unknown, opts: { now?: number; chainId?: number; nonce
 
 describe('canonical JSON', () => {
   it('is independent of key order and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, 'x'], c: null }, u: undefined })).toBe(canonicalJson({ a: { c: null, d: [1, 'x'] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, 'x'], c: null }, u: undefined })).toBe(
+      canonicalJson({ a: { c: null, d: [1, 'x'] }, b: 1 }),
+    );
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
   });
   it('refuses values JSON cannot carry faithfully', () => {

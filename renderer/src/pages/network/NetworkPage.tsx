@@ -55,13 +55,24 @@ export function NetworkPage() {
           {choice === 'custom' && (
             <label>
               {t('picker.url')}
-              <input value={customUrl} onChange={(e) => setCustomUrl(e.target.value)} placeholder="https://…" data-testid="network-url" />
+              <input
+                value={customUrl}
+                onChange={(e) => setCustomUrl(e.target.value)}
+                placeholder="https://…"
+                data-testid="network-url"
+              />
             </label>
           )}
           <p className="muted">{directory.find((n) => n.url === choice)?.description}</p>
           <label>
             {t('floor.label')}
-            <input value={floor} onChange={(e) => setFloor(e.target.value)} inputMode="decimal" placeholder="0.25" data-testid="price-floor" />
+            <input
+              value={floor}
+              onChange={(e) => setFloor(e.target.value)}
+              inputMode="decimal"
+              placeholder="0.25"
+              data-testid="price-floor"
+            />
           </label>
           {floorError && <p className="error">{floorError}</p>}
           <div className="actions">
@@ -77,15 +88,28 @@ export function NetworkPage() {
           {STEP_ORDER.filter((name) => steps.some((s) => s.step === name)).map((name) => {
             const s = steps.find((x) => x.step === name)!;
             return (
-              <li key={name} data-step={name} data-state={s.state} className={s.state === 'failed' ? 'error' : undefined}>
+              <li
+                key={name}
+                data-step={name}
+                data-state={s.state}
+                className={s.state === 'failed' ? 'error' : undefined}
+              >
                 <strong>{t(`steps.${name}`)}</strong> — {t(`stepState.${s.state}`)}: {s.detail}
-                {s.fix && <p className="fix" data-testid="join-fix">{s.fix}</p>}
+                {s.fix && (
+                  <p className="fix" data-testid="join-fix">
+                    {s.fix}
+                  </p>
+                )}
               </li>
             );
           })}
         </ol>
       )}
-      {error && <p className="error" data-testid="network-error">{error}</p>}
+      {error && (
+        <p className="error" data-testid="network-error">
+          {error}
+        </p>
+      )}
 
       {status?.joined && (
         <div className="card" data-testid="network-status" data-state={status.state}>
@@ -109,7 +133,8 @@ export function NetworkPage() {
             </dd>
             <dt>{t('status.earned')}</dt>
             <dd data-testid="network-earned">
-              {formatUnits(status.earnings.net, decimals)} {symbol} ({t('status.jobs', { count: status.earnings.jobs })})
+              {formatUnits(status.earnings.net, decimals)} {symbol} ({t('status.jobs', { count: status.earnings.jobs })}
+              )
             </dd>
             {status.pendingReports > 0 && (
               <>

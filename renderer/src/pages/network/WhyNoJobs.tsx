@@ -12,7 +12,9 @@ export function WhyNoJobs() {
     <div className="card" data-testid="diagnostics">
       <h2>{t('why.title')}</h2>
       <p data-testid="diagnostics-verdict">{diagnostics.verdict}</p>
-      <p className="muted">{t('why.queue', { total: diagnostics.queue.total, matching: diagnostics.queue.matching })}</p>
+      <p className="muted">
+        {t('why.queue', { total: diagnostics.queue.total, matching: diagnostics.queue.matching })}
+      </p>
       {diagnostics.summary.length > 0 && (
         <ul data-testid="diagnostics-summary">
           {diagnostics.summary.map((s) => (

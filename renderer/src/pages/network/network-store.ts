@@ -12,7 +12,14 @@ interface NetworkState {
   busy: boolean;
 }
 
-export const useNetwork = create<NetworkState>(() => ({ status: null, directory: [], steps: [], diagnostics: null, error: null, busy: false }));
+export const useNetwork = create<NetworkState>(() => ({
+  status: null,
+  directory: [],
+  steps: [],
+  diagnostics: null,
+  error: null,
+  busy: false,
+}));
 
 let started = false;
 
@@ -25,8 +32,14 @@ export function startNetworkStore(): void {
   client.subscribe('network.join.step', (step) =>
     useNetwork.setState((s) => ({ steps: [...s.steps.filter((x) => x.step !== step.step), step] })),
   );
-  void client.call('network.status', {}).then((status) => useNetwork.setState({ status }), (err: Error) => useNetwork.setState({ error: err.message }));
-  void client.call('network.directory', {}).then(({ networks }) => useNetwork.setState({ directory: networks }), () => undefined);
+  void client.call('network.status', {}).then(
+    (status) => useNetwork.setState({ status }),
+    (err: Error) => useNetwork.setState({ error: err.message }),
+  );
+  void client.call('network.directory', {}).then(
+    ({ networks }) => useNetwork.setState({ directory: networks }),
+    () => undefined,
+  );
 }
 
 export async function join(network: string, priceFloorPerGpuHour: number | undefined): Promise<void> {
