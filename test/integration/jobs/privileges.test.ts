@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, shJob, startRig, testImage, type Rig } from './harness';
+import { prepareImage } from '../../../electron/core/jobs/image';
+import { leftovers, shJob, startRig, TEST_REGISTRY, testImage, type Rig } from './harness';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -45,6 +46,7 @@ describe('sandbox: privileges', () => {
   it('does not let a setuid-root binary escalate', async () => {
     const probe = ['/suid/busybox', 'cat', '/proc/self/status'];
     // Control: the same probe without no-new-privileges really does become root, so the probe works.
+    await prepareImage(rig.docker, testImage('setuid'), [TEST_REGISTRY], () => {});
     const control = await rig.docker.createContainer({
       Image: testImage('setuid'),
       Cmd: probe,
