@@ -173,7 +173,11 @@ export const LeaseRequest = Stamp.extend({ waitMs: z.number().int().min(0).max(3
 export const LeaseResponse = z.object({ offer: SignedOffer.nullable() });
 export type LeaseResponse = z.infer<typeof LeaseResponse>;
 
-export const JobOutput = z.object({ path: z.string().max(1024), bytes: z.number().int().nonnegative(), sha256: Sha256Hex });
+export const JobOutput = z.object({
+  path: z.string().max(1024),
+  bytes: z.number().int().nonnegative(),
+  sha256: Sha256Hex,
+});
 export const RunStatus = z.enum(['succeeded', 'failed', 'timed_out', 'oom_killed', 'preempted', 'rejected']);
 export const JobResultWire = z
   .object({

@@ -39,7 +39,9 @@ export function computeJobCharge(input: {
 /** Formats smallest units with the token's decimals, for display only. */
 export function formatUnits(amount: number, decimals: number): string {
   const neg = amount < 0;
-  const s = BigInt(Math.abs(amount)).toString().padStart(decimals + 1, '0');
+  const s = BigInt(Math.abs(amount))
+    .toString()
+    .padStart(decimals + 1, '0');
   const whole = s.slice(0, s.length - decimals);
   const frac = decimals > 0 ? s.slice(s.length - decimals).replace(/0+$/, '') : '';
   return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;

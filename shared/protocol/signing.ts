@@ -35,7 +35,8 @@ export function recoverSigner(payload: unknown, signature: string): string | nul
 
 export type VerifyFailure = 'malformed' | 'wrong_kind' | 'bad_signature' | 'wrong_signer' | StampFailure;
 
-export type VerifyResult<P> = { ok: true; payload: P; signer: string } | { ok: false; reason: VerifyFailure; message: string };
+export type VerifyResult<P> =
+  { ok: true; payload: P; signer: string } | { ok: false; reason: VerifyFailure; message: string };
 
 const MESSAGES: Record<VerifyFailure, string> = {
   malformed: 'the signed message does not have the expected fields',
