@@ -114,7 +114,9 @@ async function drive(
     durationMs: SECONDS * 1000,
     sessionKeyHex,
     chainId: CHAIN_ID,
-    connectionsPerTarget: 32,
+    // Enough keep-alive connections that the generator never queues: 10,000 real nodes would
+    // each hold their own, and a pool that is too small measures its own queue, not the server.
+    connectionsPerTarget: 256,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', LOAD, JSON.stringify(input)], {
     stdio: ['ignore', 'pipe', 'inherit'],
