@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 
 /** `registry/name@sha256:<64 hex>`: a tag can be repointed, a digest cannot. */
-export const PINNED_IMAGE = /^(?:[a-z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
+export const PINNED_IMAGE =
+  /^(?:[a-z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
 
 /** Variables that let a job (or its image) swap the loader or the GPU runtime's behaviour. */
 export function isForbiddenEnvName(name: string): boolean {
@@ -22,7 +23,24 @@ const EnvName = z
   });
 
 /** Container paths the sandbox itself owns; a job may not mount a volume over them. */
-const RESERVED_DIRS = ['/', '/bin', '/sbin', '/usr', '/lib', '/lib64', '/etc', '/proc', '/sys', '/dev', '/tmp', '/input', '/run', '/var', '/root', '/boot'];
+const RESERVED_DIRS = [
+  '/',
+  '/bin',
+  '/sbin',
+  '/usr',
+  '/lib',
+  '/lib64',
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/tmp',
+  '/input',
+  '/run',
+  '/var',
+  '/root',
+  '/boot',
+];
 
 const ContainerPath = z
   .string()
@@ -30,9 +48,12 @@ const ContainerPath = z
   .regex(/^\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/, 'must be an absolute container path of plain names')
   .refine((p) => !p.split('/').includes('..') && !p.split('/').includes('.'), { message: 'must not contain . or ..' });
 
-const VolumeDir = ContainerPath.refine((p) => !RESERVED_DIRS.some((r) => p === r || (r !== '/' && p.startsWith(`${r}/`))), {
-  message: `must not be, or be inside, ${RESERVED_DIRS.join(', ')}`,
-});
+const VolumeDir = ContainerPath.refine(
+  (p) => !RESERVED_DIRS.some((r) => p === r || (r !== '/' && p.startsWith(`${r}/`))),
+  {
+    message: `must not be, or be inside, ${RESERVED_DIRS.join(', ')}`,
+  },
+);
 
 const Sha256 = z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex sha256');
 
@@ -45,7 +66,9 @@ const InputPath = z
   .max(256)
   .regex(/^[A-Za-z0-9._/-]+$/, 'must use letters, digits, . _ - and /')
   .refine((p) => !p.split('/').some((seg) => seg === '..'), { message: 'must not contain ..' })
-  .refine((p) => !p.startsWith('/') || p.startsWith(`${INPUT_DIR}/`), { message: `absolute paths must be under ${INPUT_DIR}/` })
+  .refine((p) => !p.startsWith('/') || p.startsWith(`${INPUT_DIR}/`), {
+    message: `absolute paths must be under ${INPUT_DIR}/`,
+  })
   .transform((p) => (p.startsWith('/') ? p.slice(INPUT_DIR.length + 1) : p).replace(/\/+/g, '/').replace(/^\.\//, ''))
   .refine((p) => p.length > 0 && !p.endsWith('/'), { message: 'must name a file' });
 
@@ -53,7 +76,11 @@ const Input = z
   .object({
     path: InputPath,
     url: z.url({ protocol: /^https?$/ }).optional(),
-    base64: z.string().max(64 * 1024 * 1024).regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64').optional(),
+    base64: z
+      .string()
+      .max(64 * 1024 * 1024)
+      .regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64')
+      .optional(),
     sha256: Sha256,
   })
   .strict()
@@ -62,18 +89,34 @@ const Input = z
 export const Resources = z
   .object({
     gpus: z.number().int().min(0).max(16),
-    memoryMiB: z.number().int().min(6).max(1024 * 1024),
+    memoryMiB: z
+      .number()
+      .int()
+      .min(6)
+      .max(1024 * 1024),
     cpus: z.number().positive().max(256),
     pids: z.number().int().min(8).max(32768).default(256),
-    maxSeconds: z.number().int().min(1).max(7 * 24 * 3600),
-    outputMiB: z.number().int().min(1).max(100 * 1024).default(256),
+    maxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600),
+    outputMiB: z
+      .number()
+      .int()
+      .min(1)
+      .max(100 * 1024)
+      .default(256),
   })
   .strict();
 
 export const JobSpec = z
   .object({
     image: z.string().regex(PINNED_IMAGE, 'must be pinned by digest, like registry/name@sha256:<64 hex digits>'),
-    command: z.array(z.string().max(64 * 1024)).min(1).max(1024),
+    command: z
+      .array(z.string().max(64 * 1024))
+      .min(1)
+      .max(1024),
     env: z.record(EnvName, z.string().max(64 * 1024)).optional(),
     workdir: ContainerPath.optional(),
     resources: Resources,
@@ -83,7 +126,10 @@ export const JobSpec = z
     checkpointDir: VolumeDir.default('/checkpoint'),
   })
   .strict()
-  .refine((s) => s.outputDir !== s.checkpointDir, { message: 'outputDir and checkpointDir must differ', path: ['checkpointDir'] });
+  .refine((s) => s.outputDir !== s.checkpointDir, {
+    message: 'outputDir and checkpointDir must differ',
+    path: ['checkpointDir'],
+  });
 
 export type JobSpec = z.output<typeof JobSpec>;
 export type JobSpecInput = z.input<typeof JobSpec>;

@@ -104,9 +104,24 @@ test('a running job shows its status and its log live, even when another process
     }),
   );
   const registry = testImage('busybox').split('/')[0]!;
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rigshare.js'), 'job', 'run', '--spec', spec, '--data-dir', dataDir, '--allow-registry', registry, '--json'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'bin', 'rigshare.js'),
+      'job',
+      'run',
+      '--spec',
+      spec,
+      '--data-dir',
+      dataDir,
+      '--allow-registry',
+      registry,
+      '--json',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   children.push(child);
 
   await page.goto(agent.dashboardUrl);

@@ -56,7 +56,9 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function formatResult(r: JobResult): string {
-  const lines = [`status: ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`} in ${(r.durationMs / 1000).toFixed(1)} s`];
+  const lines = [
+    `status: ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`} in ${(r.durationMs / 1000).toFixed(1)} s`,
+  ];
   if (r.reason) lines.push(`reason: ${r.reason}`);
   for (const o of r.outputs) lines.push(`output: ${o.path}  ${o.bytes} bytes  sha256 ${o.sha256}`);
   for (const o of r.checkpoint ?? []) lines.push(`checkpoint: ${o.path}  ${o.bytes} bytes  sha256 ${o.sha256}`);
@@ -75,10 +77,18 @@ export function registerJobCommand(program: Command): void {
     job
       .command('run')
       .description('run one job spec through the sandbox, with no network involved')
-      .requiredOption('--spec <file>', 'the job spec (JSON), e.g. {"image": "…@sha256:…", "command": […], "resources": {…}}')
+      .requiredOption(
+        '--spec <file>',
+        'the job spec (JSON), e.g. {"image": "…@sha256:…", "command": […], "resources": {…}}',
+      )
       .option('--json', 'print {status, exitCode, reason, logTail, outputs, durationMs} as JSON')
       .option('--gpu <uuid>', 'assign this GPU (by UUID) to the job; repeat for more', collect, [])
-      .option('--allow-registry <host>', 'also allow images from this registry for this run; repeat for more', collect, []),
+      .option(
+        '--allow-registry <host>',
+        'also allow images from this registry for this run; repeat for more',
+        collect,
+        [],
+      ),
   ).action(async (opts: { spec: string; json?: boolean; gpu: string[]; allowRegistry: string[]; dataDir?: string }) => {
     let raw: unknown;
     try {
@@ -102,7 +112,9 @@ export function registerJobCommand(program: Command): void {
     process.on('SIGTERM', onSignal);
     try {
       const { jobId, ...result } = await ctx.jobs.run(raw, { gpuUuids: opts.gpu });
-      process.stdout.write(opts.json ? `${JSON.stringify({ jobId, ...result })}\n` : `${formatResult(result)}\njob id: ${jobId}\n`);
+      process.stdout.write(
+        opts.json ? `${JSON.stringify({ jobId, ...result })}\n` : `${formatResult(result)}\njob id: ${jobId}\n`,
+      );
       process.exitCode = exitCodeFor(result);
     } finally {
       process.off('SIGINT', onSignal);

@@ -7,8 +7,15 @@ import { addDataDirOption, resolveDataDir } from '../options';
 import { openJobContext } from './job';
 
 export function formatSelfTest(report: SelfTestReport): string {
-  const lines = report.checks.map((c) => `  [${c.ok ? 'pass' : 'FAIL'}] ${c.group.padEnd(10)} ${c.name.padEnd(22)} ${c.detail}`);
-  lines.push('', report.ok ? 'All checks passed: jobs on this machine are isolated.' : 'Some checks FAILED: do not run jobs from strangers on this machine until they pass.');
+  const lines = report.checks.map(
+    (c) => `  [${c.ok ? 'pass' : 'FAIL'}] ${c.group.padEnd(10)} ${c.name.padEnd(22)} ${c.detail}`,
+  );
+  lines.push(
+    '',
+    report.ok
+      ? 'All checks passed: jobs on this machine are isolated.'
+      : 'Some checks FAILED: do not run jobs from strangers on this machine until they pass.',
+  );
   return lines.join('\n');
 }
 

@@ -31,7 +31,23 @@ export class HostGuard {
     const tag = ['-m', 'comment', '--comment', `${COMMENT_PREFIX}${jobId}`];
     // Inserted in reverse order so the ACCEPT for the proxy ends up above the DROP.
     await run('iptables', ['-w', '-I', 'INPUT', '1', '-i', bridge, ...tag, '-j', 'DROP']);
-    await run('iptables', ['-w', '-I', 'INPUT', '1', '-i', bridge, '-p', 'tcp', '-d', gateway, '--dport', String(proxyPort), ...tag, '-j', 'ACCEPT']);
+    await run('iptables', [
+      '-w',
+      '-I',
+      'INPUT',
+      '1',
+      '-i',
+      bridge,
+      '-p',
+      'tcp',
+      '-d',
+      gateway,
+      '--dport',
+      String(proxyPort),
+      ...tag,
+      '-j',
+      'ACCEPT',
+    ]);
     // Link-local IPv6 exists on every bridge even when the network has no IPv6 subnet.
     await run('ip6tables', ['-w', '-I', 'INPUT', '1', '-i', bridge, ...tag, '-j', 'DROP']).catch(() => {});
   }

@@ -27,7 +27,10 @@ export class EgressProxy {
 
   constructor(private readonly onRefusal: (r: Refusal) => void = () => {}) {
     this.server = http.createServer((req, res) => void this.forward(req, res));
-    this.server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.tunnel(req, socket, head));
+    this.server.on(
+      'connect',
+      (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.tunnel(req, socket, head),
+    );
     this.server.on('connection', (socket: net.Socket) => {
       if (this.sockets.size >= MAX_CONNECTIONS) {
         socket.destroy();
@@ -59,7 +62,9 @@ export class EgressProxy {
     const bare = host.replace(/^\[|\]$/g, '');
     let addresses: { address: string; family: number }[];
     try {
-      addresses = net.isIP(bare) ? [{ address: bare, family: net.isIP(bare) }] : await dns.lookup(bare, { all: true, verbatim: true });
+      addresses = net.isIP(bare)
+        ? [{ address: bare, family: net.isIP(bare) }]
+        : await dns.lookup(bare, { all: true, verbatim: true });
     } catch {
       return { ok: false, reason: `${bare} does not resolve` };
     }
@@ -88,7 +93,9 @@ export class EgressProxy {
     const resolved = await this.resolve(target.hostname, port);
     if (!resolved.ok) {
       this.onRefusal({ target: `${target.hostname}:${port}`, reason: resolved.reason });
-      res.writeHead(403, { 'content-type': 'text/plain' }).end(`Refused by the Rigshare egress proxy: ${resolved.reason}\n`);
+      res
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end(`Refused by the Rigshare egress proxy: ${resolved.reason}\n`);
       return;
     }
     const headers = { ...req.headers };
@@ -126,7 +133,9 @@ export class EgressProxy {
     const resolved = await this.resolve(m[1]!, Number(m[2]));
     if (!resolved.ok) {
       this.onRefusal({ target: req.url ?? '', reason: resolved.reason });
-      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nRefused by the Rigshare egress proxy: ${resolved.reason}\n`);
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nRefused by the Rigshare egress proxy: ${resolved.reason}\n`,
+      );
       return;
     }
     const upstream = net.connect({ host: resolved.address, port: Number(m[2]), family: resolved.family }, () => {

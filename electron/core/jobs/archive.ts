@@ -40,7 +40,9 @@ export async function collectArchive(source: NodeJS.ReadableStream, options: Col
       return;
     }
     if (header.type === 'symlink' || header.type === 'link') {
-      return fail(new OutputRefused(`"${rel}" is a link (to "${header.linkname ?? ''}"); outputs must be regular files`));
+      return fail(
+        new OutputRefused(`"${rel}" is a link (to "${header.linkname ?? ''}"); outputs must be regular files`),
+      );
     }
     if (header.type !== 'file' && header.type !== 'contiguous-file') {
       return fail(new OutputRefused(`"${rel}" is a ${header.type}; outputs must be regular files`));

@@ -48,7 +48,9 @@ export async function prepareImage(
   }
   const expected = `${imageRepository(image)}@${imageDigest(image)}`;
   if (!(info.RepoDigests ?? []).includes(expected)) {
-    throw new ImageRefused(`The image's digest could not be confirmed: ${expected} is not among ${JSON.stringify(info.RepoDigests ?? [])}.`);
+    throw new ImageRefused(
+      `The image's digest could not be confirmed: ${expected} is not among ${JSON.stringify(info.RepoDigests ?? [])}.`,
+    );
   }
   const env = info.Config?.Env ?? [];
   refuseLoaderOverrides(env);
@@ -66,7 +68,9 @@ export async function checkLocalImage(docker: Docker, imageId: string): Promise<
 function refuseLoaderOverrides(env: string[]): void {
   const bad = env.map((e) => e.split('=')[0]!).filter(isForbiddenEnvName);
   if (bad.length > 0) {
-    throw new ImageRefused(`The image sets ${bad.join(', ')} in its environment; images may not override the loader or the GPU runtime.`);
+    throw new ImageRefused(
+      `The image sets ${bad.join(', ')} in its environment; images may not override the loader or the GPU runtime.`,
+    );
   }
 }
 
@@ -86,7 +90,8 @@ async function pull(docker: Docker, image: string, onProgress: (p: PullProgress)
       stream,
       (err: Error | null, output: { error?: string }[]) => {
         const failed = err ?? output.find((o) => o.error);
-        if (failed) reject(new Error(`Pulling ${image} failed: ${err?.message ?? (failed as { error?: string }).error}`));
+        if (failed)
+          reject(new Error(`Pulling ${image} failed: ${err?.message ?? (failed as { error?: string }).error}`));
         else resolve();
       },
       (event: { status?: string; id?: string; progressDetail?: { current?: number; total?: number } }) => {

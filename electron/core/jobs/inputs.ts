@@ -21,7 +21,9 @@ export async function resolveInputs(spec: JobSpec): Promise<ArchiveFile[]> {
     const data = input.base64 !== undefined ? Buffer.from(input.base64, 'base64') : await fetchInput(input.url!);
     const actual = createHash('sha256').update(data).digest('hex');
     if (actual !== input.sha256) {
-      throw new InputRefused(`Input "${input.path}" does not match its sha256 (expected ${input.sha256}, got ${actual}).`);
+      throw new InputRefused(
+        `Input "${input.path}" does not match its sha256 (expected ${input.sha256}, got ${actual}).`,
+      );
     }
     files.push({ path: `input/${input.path}`, data });
   }
@@ -48,7 +50,8 @@ async function fetchInput(url: string): Promise<Buffer> {
       target,
       {
         // Connect to the address that was checked, not a second lookup that could answer differently.
-        lookup: (_h: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) => cb(null, pinned.address, pinned.family),
+        lookup: (_h: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
+          cb(null, pinned.address, pinned.family),
         timeout: 60_000,
       },
       (res) => {

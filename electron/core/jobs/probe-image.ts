@@ -24,7 +24,9 @@ export function findBusybox(): string | null {
  */
 export async function buildProbeImage(docker: Docker, busyboxPath = findBusybox()): Promise<string> {
   if (!busyboxPath) {
-    throw new Error('No busybox binary found (looked in /bin and /usr/bin). Install busybox-static, or pass --image with a pinned image.');
+    throw new Error(
+      'No busybox binary found (looked in /bin and /usr/bin). Install busybox-static, or pass --image with a pinned image.',
+    );
   }
   const binary = fs.readFileSync(busyboxPath);
   const tag = `rigshare-selftest:${createHash('sha256').update(binary).digest('hex').slice(0, 16)}`;

@@ -24,7 +24,10 @@ class Refused extends Error {}
 export interface RunnerDeps {
   docker: () => Docker;
   /** The engine's event stream (for `oom`); ContainerEngine satisfies it. */
-  engineEvents: { on(e: 'event', l: (ev: EngineEvent) => void): unknown; off(e: 'event', l: (ev: EngineEvent) => void): unknown };
+  engineEvents: {
+    on(e: 'event', l: (ev: EngineEvent) => void): unknown;
+    off(e: 'event', l: (ev: EngineEvent) => void): unknown;
+  };
   ledger: JobLedger;
   /** Per-job folders (log, outputs, checkpoint) live under here. */
   jobsDir: string;
@@ -87,8 +90,17 @@ export class JobRunner {
     if (!JOB_ID_PATTERN.test(jobId)) throw new Error(`Job id "${jobId}" must be 1-64 letters, digits, - or _.`);
     const createdAt = Date.now();
     const check = checkJobSpec(rawSpec);
-    const image = typeof (rawSpec as { image?: unknown })?.image === 'string' ? String((rawSpec as { image: string }).image) : '(none)';
-    this.deps.ledger.create({ id: jobId, spec: rawSpec, image, leaseExpiresAt: options.leaseExpiresAt ?? null, at: createdAt });
+    const image =
+      typeof (rawSpec as { image?: unknown })?.image === 'string'
+        ? String((rawSpec as { image: string }).image)
+        : '(none)';
+    this.deps.ledger.create({
+      id: jobId,
+      spec: rawSpec,
+      image,
+      leaseExpiresAt: options.leaseExpiresAt ?? null,
+      at: createdAt,
+    });
     if (!check.ok) return this.record(jobId, createdAt, { status: 'rejected', reason: check.reason });
 
     let resolveDone!: (r: RunOutcome) => void;
@@ -136,7 +148,12 @@ export class JobRunner {
       const imageRef = options.localImageId
         ? (await checkLocalImage(docker, options.localImageId), options.localImageId)
         : (await prepareImage(docker, spec.image, this.deps.registryAllowlist(), (p) =>
-            this.deps.onProgress?.({ jobId, status: 'pulling', message: p.status, pull: { layer: p.layer, current: p.current, total: p.total } }),
+            this.deps.onProgress?.({
+              jobId,
+              status: 'pulling',
+              message: p.status,
+              pull: { layer: p.layer, current: p.current, total: p.total },
+            }),
           ),
           spec.image);
       const runSpec: JobSpec = { ...spec, image: imageRef };
@@ -180,7 +197,9 @@ export class JobRunner {
       await removeJobObjects(docker, jobId).catch((err: Error) =>
         this.deps.log.error({ jobId, err: err.message }, 'could not remove the job container or volumes'),
       );
-      await egress?.close().catch((err: Error) => this.deps.log.warn({ jobId, err: err.message }, 'closing egress failed'));
+      await egress
+        ?.close()
+        .catch((err: Error) => this.deps.log.warn({ jobId, err: err.message }, 'closing egress failed'));
     }
   }
 
@@ -188,7 +207,12 @@ export class JobRunner {
    * Sets up the job's volumes through a container that is created but never started: the job's
    * root filesystem is read-only, so ownership of the mount points and the inputs go in here.
    */
-  private async prepareVolumes(docker: Docker, jobId: string, spec: JobSpec, inputs: { path: string; data: Buffer }[]): Promise<void> {
+  private async prepareVolumes(
+    docker: Docker,
+    jobId: string,
+    spec: JobSpec,
+    inputs: { path: string; data: Buffer }[],
+  ): Promise<void> {
     const helper = await docker.createContainer({
       Image: spec.image,
       Entrypoint: ['/rigshare-never-started'],
@@ -216,7 +240,10 @@ export class JobRunner {
       await helper.putArchive(archive, { path: '/rigshare' });
     } finally {
       // Removed in the background (it never ran); cleanup waits for it before removing volumes.
-      this.pendingRemovals.set(jobId, ignoreMissing(helper.remove({ force: true, v: false })).catch(() => null));
+      this.pendingRemovals.set(
+        jobId,
+        ignoreMissing(helper.remove({ force: true, v: false })).catch(() => null),
+      );
     }
   }
 
@@ -259,12 +286,15 @@ export class JobRunner {
         logs.on('error', () => resolve());
       });
       const deadline = Math.min(when.startedAt + spec.resources.maxSeconds * 1000, when.lease);
-      timer = setTimeout(() => {
-        timedOut = true;
-        this.deps.ledger.event(jobId, 'timeout', { graceSeconds: this.grace });
-        // stop = SIGTERM, then SIGKILL once the grace period is over.
-        container.stop({ t: this.grace }).catch(() => {});
-      }, Math.max(0, deadline - Date.now()));
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          this.deps.ledger.event(jobId, 'timeout', { graceSeconds: this.grace });
+          // stop = SIGTERM, then SIGKILL once the grace period is over.
+          container.stop({ t: this.grace }).catch(() => {});
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       await container.wait();
       clearTimeout(timer);
       // Outputs are read while the logs drain and the exit is inspected; a job that did not end
@@ -309,20 +339,47 @@ export class JobRunner {
     const early = end.outputs?.catch((err: Error) => err) ?? null;
     if (job.preempting) {
       await early;
-      const checkpoint = await this.collect(container, spec.checkpointDir, spec.resources.outputMiB, path.join(this.jobDir(jobId), 'checkpoint'));
+      const checkpoint = await this.collect(
+        container,
+        spec.checkpointDir,
+        spec.resources.outputMiB,
+        path.join(this.jobDir(jobId), 'checkpoint'),
+      );
       if (checkpoint instanceof Error) {
-        return { ...base, status: 'preempted', reason: `Pre-empted; the checkpoint was refused: ${checkpoint.message}`, checkpoint: [] };
+        return {
+          ...base,
+          status: 'preempted',
+          reason: `Pre-empted; the checkpoint was refused: ${checkpoint.message}`,
+          checkpoint: [],
+        };
       }
-      return { ...base, status: 'preempted', reason: `Pre-empted; saved a checkpoint of ${checkpoint.length} file(s).`, checkpoint };
+      return {
+        ...base,
+        status: 'preempted',
+        reason: `Pre-empted; saved a checkpoint of ${checkpoint.length} file(s).`,
+        checkpoint,
+      };
     }
     if (end.timedOut) {
       await early;
-      return { ...base, status: 'timed_out', reason: `The job ran past its ${spec.resources.maxSeconds}s limit and was stopped.` };
+      return {
+        ...base,
+        status: 'timed_out',
+        reason: `The job ran past its ${spec.resources.maxSeconds}s limit and was stopped.`,
+      };
     }
     if (end.oomKilled || (end.oomEvent && end.exitCode === 137)) {
       await early;
-      const signs = [end.oomKilled && 'OOMKilled', end.exitCode === 137 && 'exit 137', end.oomEvent && 'engine oom event'].filter(Boolean);
-      return { ...base, status: 'oom_killed', reason: `The job ran out of its ${spec.resources.memoryMiB} MiB of memory (${signs.join(', ')}).` };
+      const signs = [
+        end.oomKilled && 'OOMKilled',
+        end.exitCode === 137 && 'exit 137',
+        end.oomEvent && 'engine oom event',
+      ].filter(Boolean);
+      return {
+        ...base,
+        status: 'oom_killed',
+        reason: `The job ran out of its ${spec.resources.memoryMiB} MiB of memory (${signs.join(', ')}).`,
+      };
     }
     const outputs = early ? await early : await this.collectOutputs(jobId, container, spec);
     if (outputs instanceof Error && !(outputs instanceof OutputRefused)) throw outputs;
@@ -333,11 +390,20 @@ export class JobRunner {
     return { ...base, status: 'failed', reason: `The job exited with code ${end.exitCode}.`, outputs };
   }
 
-  private collectOutputs(jobId: string, container: Docker.Container, spec: JobSpec): Promise<OutputFile[] | OutputRefused> {
+  private collectOutputs(
+    jobId: string,
+    container: Docker.Container,
+    spec: JobSpec,
+  ): Promise<OutputFile[] | OutputRefused> {
     return this.collect(container, spec.outputDir, spec.resources.outputMiB, path.join(this.jobDir(jobId), 'outputs'));
   }
 
-  private async collect(container: Docker.Container, dir: string, capMiB: number, saveTo: string): Promise<OutputFile[] | OutputRefused> {
+  private async collect(
+    container: Docker.Container,
+    dir: string,
+    capMiB: number,
+    saveTo: string,
+  ): Promise<OutputFile[] | OutputRefused> {
     try {
       const stream = (await container.getArchive({ path: dir })) as unknown as NodeJS.ReadableStream;
       return await collectArchive(stream, { maxBytes: capMiB * 1024 * 1024, saveTo });
@@ -366,7 +432,11 @@ export class JobRunner {
   }
 
   /** Writes the result once, tells listeners, and returns it. */
-  private record(jobId: string, createdAt: number, end: Partial<EndState> & { status: JobStatus & EndState['status']; reason: string | null }): RunOutcome {
+  private record(
+    jobId: string,
+    createdAt: number,
+    end: Partial<EndState> & { status: JobStatus & EndState['status']; reason: string | null },
+  ): RunOutcome {
     const result: JobResult = {
       status: end.status,
       exitCode: end.exitCode ?? null,
@@ -433,13 +503,19 @@ export class JobRunner {
       await removeJobObjects(docker, job.id);
       cleaned.push(job.id);
     }
-    await this.deps.egress.sweep?.(cleaned).catch((err: Error) =>
-      this.deps.log.warn({ err: err.message }, 'could not sweep stale egress rules'),
-    );
+    await this.deps.egress
+      .sweep?.(cleaned)
+      .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not sweep stale egress rules'));
     return { reattached, cleaned };
   }
 
-  private async reattach(jobId: string, spec: JobSpec, containerId: string, startedAt: number, lease: number): Promise<void> {
+  private async reattach(
+    jobId: string,
+    spec: JobSpec,
+    containerId: string,
+    startedAt: number,
+    lease: number,
+  ): Promise<void> {
     const docker = this.deps.docker();
     let egress: EgressSession | null = null;
     let resolveDone!: (r: RunOutcome) => void;
@@ -453,7 +529,10 @@ export class JobRunner {
       const end = await this.supervise(jobId, active, { start: false, startedAt, lease });
       outcome = this.record(jobId, startedAt, end);
     } catch (err) {
-      outcome = this.record(jobId, startedAt, { status: 'failed', reason: `Lost the job after re-attaching: ${(err as Error).message}` });
+      outcome = this.record(jobId, startedAt, {
+        status: 'failed',
+        reason: `Lost the job after re-attaching: ${(err as Error).message}`,
+      });
     } finally {
       this.active.delete(jobId);
       await removeJobObjects(docker, jobId).catch(() => {});
@@ -467,7 +546,13 @@ export class JobRunner {
     return (await this.active.get(jobId)?.done) ?? null;
   }
 
-  private async closeOrphan(docker: Docker, jobId: string, info: Docker.ContainerInfo, spec: JobSpec | null, startedAt: number | null): Promise<void> {
+  private async closeOrphan(
+    docker: Docker,
+    jobId: string,
+    info: Docker.ContainerInfo,
+    spec: JobSpec | null,
+    startedAt: number | null,
+  ): Promise<void> {
     const container = docker.getContainer(info.Id);
     let reason = 'The agent was down past the job\u2019s lease; the job was stopped and removed.';
     let status: JobResult['status'] = 'failed';
@@ -479,7 +564,12 @@ export class JobRunner {
       const state = (await container.inspect()).State;
       exitCode = state.ExitCode;
       if (exitCode === 0 && spec) {
-        const collected = await this.collect(container, spec.outputDir, spec.resources.outputMiB, path.join(this.jobDir(jobId), 'outputs'));
+        const collected = await this.collect(
+          container,
+          spec.outputDir,
+          spec.resources.outputMiB,
+          path.join(this.jobDir(jobId), 'outputs'),
+        );
         if (!(collected instanceof Error)) {
           outputs = collected;
           status = 'succeeded';

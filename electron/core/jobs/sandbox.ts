@@ -69,7 +69,11 @@ export function sandboxOptions(spec: JobSpec, ctx: SandboxContext): Docker.Conta
         { Name: 'nofile', Soft: 1024, Hard: 1024 },
         { Name: 'core', Soft: 0, Hard: 0 },
         // No single file may outgrow the whole output budget (or the tmpfs).
-        { Name: 'fsize', Soft: Math.max(outputBytes, TMPFS_MIB * 1024 * 1024), Hard: Math.max(outputBytes, TMPFS_MIB * 1024 * 1024) },
+        {
+          Name: 'fsize',
+          Soft: Math.max(outputBytes, TMPFS_MIB * 1024 * 1024),
+          Hard: Math.max(outputBytes, TMPFS_MIB * 1024 * 1024),
+        },
       ],
       IpcMode: 'private',
       ShmSize: 64 * 1024 * 1024,
@@ -78,7 +82,15 @@ export function sandboxOptions(spec: JobSpec, ctx: SandboxContext): Docker.Conta
       LogConfig: { Type: 'json-file', Config: { 'max-size': ENGINE_LOG_MAX, 'max-file': '1' } },
       DeviceRequests:
         spec.resources.gpus > 0
-          ? [{ Driver: 'nvidia', Count: 0, DeviceIDs: ctx.gpuUuids, Capabilities: [['compute', 'utility']], Options: {} }]
+          ? [
+              {
+                Driver: 'nvidia',
+                Count: 0,
+                DeviceIDs: ctx.gpuUuids,
+                Capabilities: [['compute', 'utility']],
+                Options: {},
+              },
+            ]
           : [],
     },
   };

@@ -38,7 +38,17 @@ const INSPECT = [
   'echo "@cpuquota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null) $(cat /sys/fs/cgroup/cpu.max 2>/dev/null)"',
 ].join('; ');
 
-const ALLOWED_MOUNTS = [/^\/$/, /^\/proc(\/|$)/, /^\/dev(\/|$)/, /^\/sys(\/|$)/, /^\/tmp$/, /^\/input$/, /^\/output$/, /^\/checkpoint$/, /^\/etc\/(hosts|hostname|resolv\.conf)$/];
+const ALLOWED_MOUNTS = [
+  /^\/$/,
+  /^\/proc(\/|$)/,
+  /^\/dev(\/|$)/,
+  /^\/sys(\/|$)/,
+  /^\/tmp$/,
+  /^\/input$/,
+  /^\/output$/,
+  /^\/checkpoint$/,
+  /^\/etc\/(hosts|hostname|resolv\.conf)$/,
+];
 
 /**
  * Runs hostile probes through the real sandbox on this machine and reports each rule as a pass
@@ -49,7 +59,10 @@ export async function runSelfTest(options: SelfTestOptions): Promise<SelfTestRep
   const add = (group: CheckGroup, name: string, ok: boolean, detail: string): void => {
     checks.push({ group, name, ok, detail });
   };
-  const job = (script: string, extra: Partial<Omit<JobSpecInput, 'resources'>> & { resources?: Partial<JobSpecInput['resources']> } = {}): Promise<RunOutcome> => {
+  const job = (
+    script: string,
+    extra: Partial<Omit<JobSpecInput, 'resources'>> & { resources?: Partial<JobSpecInput['resources']> } = {},
+  ): Promise<RunOutcome> => {
     const { resources, ...rest } = extra;
     const spec: JobSpecInput = {
       image: options.image,
@@ -64,31 +77,73 @@ export async function runSelfTest(options: SelfTestOptions): Promise<SelfTestRep
   const inspect = await job(INSPECT);
   const out = inspect.logTail;
   const value = (key: string): string => new RegExp(`@${key}=(.*)`).exec(out)?.[1]?.trim() ?? '';
-  const status = (name: string): string[] => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(out)?.[1]?.trim().split(/\s+/) ?? [];
+  const status = (name: string): string[] =>
+    new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(out)?.[1]?.trim().split(/\s+/) ?? [];
   if (inspect.status !== 'succeeded') {
-    add('privileges', 'probe-job', false, `The probe job did not run: ${inspect.status} (${inspect.reason ?? 'no reason'})`);
+    add(
+      'privileges',
+      'probe-job',
+      false,
+      `The probe job did not run: ${inspect.status} (${inspect.reason ?? 'no reason'})`,
+    );
     return { ok: false, checks };
   }
   const uid = status('Uid');
   add('privileges', 'non-root-user', uid.length === 4 && uid.every((u) => u !== '0'), `uid ${uid.join(' ')}`);
   const capEff = status('CapEff')[0] ?? '';
   add('privileges', 'no-capabilities', /^0+$/.test(capEff), `CapEff ${capEff || '?'}`);
-  add('privileges', 'no-new-privileges', status('NoNewPrivs')[0] === '1', `NoNewPrivs ${status('NoNewPrivs')[0] ?? '?'}`);
+  add(
+    'privileges',
+    'no-new-privileges',
+    status('NoNewPrivs')[0] === '1',
+    `NoNewPrivs ${status('NoNewPrivs')[0] ?? '?'}`,
+  );
   add('privileges', 'seccomp-filter', status('Seccomp')[0] === '2', `Seccomp mode ${status('Seccomp')[0] ?? '?'}`);
   add('privileges', 'mount-denied', value('mount') !== '0' && value('mount') !== '', `mount exit ${value('mount')}`);
-  add('privileges', 'unshare-denied', value('unshare') !== '0' && value('unshare') !== '', `unshare exit ${value('unshare')}`);
-  add('filesystem', 'read-only-root', value('rootfs') !== '0' && value('rootfs') !== '', `write to / exit ${value('rootfs')}`);
+  add(
+    'privileges',
+    'unshare-denied',
+    value('unshare') !== '0' && value('unshare') !== '',
+    `unshare exit ${value('unshare')}`,
+  );
+  add(
+    'filesystem',
+    'read-only-root',
+    value('rootfs') !== '0' && value('rootfs') !== '',
+    `write to / exit ${value('rootfs')}`,
+  );
   add('filesystem', 'tmp-noexec', value('tmpexec') === '126', `exec from /tmp exit ${value('tmpexec')}`);
-  add('filesystem', 'no-docker-socket', value('sock') === '', value('sock') ? `found ${value('sock')}` : 'no docker.sock visible');
+  add(
+    'filesystem',
+    'no-docker-socket',
+    value('sock') === '',
+    value('sock') ? `found ${value('sock')}` : 'no docker.sock visible',
+  );
   const mounts = value('mounts').split(' ').filter(Boolean);
   const strange = mounts.filter((m) => !ALLOWED_MOUNTS.some((re) => re.test(m)));
-  add('filesystem', 'no-host-paths', strange.length === 0 && mounts.length > 0, strange.length ? `unexpected mounts: ${strange.join(', ')}` : `${mounts.length} mounts, all sandbox-owned`);
+  add(
+    'filesystem',
+    'no-host-paths',
+    strange.length === 0 && mounts.length > 0,
+    strange.length ? `unexpected mounts: ${strange.join(', ')}` : `${mounts.length} mounts, all sandbox-owned`,
+  );
   add('limits', 'pids-limit', value('pidsmax') === '64', `pids.max ${value('pidsmax') || '?'}`);
   const [quota, period, v2max, v2period] = value('cpuquota').split(' ');
-  const share = quota && period ? Number(quota) / Number(period) : v2max && v2period ? Number(v2max) / Number(v2period) : NaN;
-  add('limits', 'cpu-quota', Math.abs(share - 0.5) < 0.01, `cpu share ${Number.isFinite(share) ? share.toFixed(2) : '?'} of a core`);
+  const share =
+    quota && period ? Number(quota) / Number(period) : v2max && v2period ? Number(v2max) / Number(v2period) : NaN;
+  add(
+    'limits',
+    'cpu-quota',
+    Math.abs(share - 0.5) < 0.01,
+    `cpu share ${Number.isFinite(share) ? share.toFixed(2) : '?'} of a core`,
+  );
   const ifaces = value('ifaces').split(' ').filter(Boolean);
-  add('network', 'no-network-by-default', ifaces.length === 1 && ifaces[0] === 'lo', `interfaces: ${ifaces.join(', ') || 'none'}`);
+  add(
+    'network',
+    'no-network-by-default',
+    ifaces.length === 1 && ifaces[0] === 'lo',
+    `interfaces: ${ifaces.join(', ') || 'none'}`,
+  );
 
   const bomb = await job('b() { b | b & }; b; sleep 30', { resources: { maxSeconds: 3 } });
   add('limits', 'fork-bomb-contained', bomb.status === 'timed_out', `fork bomb ended as ${bomb.status}`);
@@ -97,7 +152,12 @@ export async function runSelfTest(options: SelfTestOptions): Promise<SelfTestRep
   const late = await job("trap '' TERM; while true; do sleep 1; done", { resources: { maxSeconds: 2 } });
   add('ends', 'timeout-enforced', late.status === 'timed_out', `over-time job ended as ${late.status}`);
   const bombOut = await job('ln -s /etc/passwd /output/leak');
-  add('ends', 'output-links-refused', bombOut.status === 'failed' && /link/.test(bombOut.reason ?? ''), bombOut.reason ?? bombOut.status);
+  add(
+    'ends',
+    'output-links-refused',
+    bombOut.status === 'failed' && /link/.test(bombOut.reason ?? ''),
+    bombOut.reason ?? bombOut.status,
+  );
 
   if (options.egressUnavailable) {
     add('network', 'egress-guarded', false, `egress jobs are refused here: ${options.egressUnavailable}`);

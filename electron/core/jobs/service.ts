@@ -54,7 +54,8 @@ export class JobService {
     if (!this.options.engine.docker) return;
     try {
       const { reattached, cleaned } = await this.runner.reconcile();
-      if (reattached.length + cleaned.length > 0) this.options.log.info({ reattached, cleaned }, 'reconciled jobs after a restart');
+      if (reattached.length + cleaned.length > 0)
+        this.options.log.info({ reattached, cleaned }, 'reconciled jobs after a restart');
     } catch (err) {
       this.options.log.warn({ err: (err as Error).message }, 'could not reconcile jobs with the engine');
     }
@@ -82,7 +83,8 @@ export class JobService {
         return { jobId: id, ...readTail(path.join(this.jobsDir, id, 'job.log'), maxBytes, job.logTail) };
       },
       'jobs.preempt': async ({ id }) => {
-        if (!this.runner.running.includes(id)) throw new AppError('conflict', `Job ${id} is not running, so there is nothing to pre-empt.`);
+        if (!this.runner.running.includes(id))
+          throw new AppError('conflict', `Job ${id} is not running, so there is nothing to pre-empt.`);
         const out = await this.runner.preempt(id);
         return { id, status: out.status };
       },

@@ -189,14 +189,17 @@ export class JobLedger {
     const rows = (
       status ? this.stmts.pageByStatus.all(status, limit, offset) : this.stmts.page.all(limit, offset)
     ) as JobRow[];
-    const total = (
-      (status ? this.stmts.countByStatus.get(status) : this.stmts.count.get()) as { n: number }
-    ).n;
+    const total = ((status ? this.stmts.countByStatus.get(status) : this.stmts.count.get()) as { n: number }).n;
     return { total, offset, items: rows.map(toSummary) };
   }
 }
 
-function toSummary(row: Pick<JobRow, 'id' | 'status' | 'image' | 'created_at' | 'started_at' | 'finished_at' | 'duration_ms' | 'exit_code' | 'reason'>): JobSummary {
+function toSummary(
+  row: Pick<
+    JobRow,
+    'id' | 'status' | 'image' | 'created_at' | 'started_at' | 'finished_at' | 'duration_ms' | 'exit_code' | 'reason'
+  >,
+): JobSummary {
   return {
     id: row.id,
     status: row.status,

@@ -151,7 +151,8 @@ export const migrations: Migration[] = [
 /** Runs every migration newer than the file, each in its own transaction with its version bump. */
 export function migrate(db: Database.Database, list: Migration[] = migrations): number {
   list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Ledger migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`Ledger migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
   });
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = list.length;

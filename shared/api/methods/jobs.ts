@@ -32,7 +32,17 @@ export const jobsMethods = defineMethods({
   },
   'jobs.get': { input: JobId, output: JobDetail },
   'jobs.logs': {
-    input: z.object({ id: z.string().min(1).max(64), maxBytes: z.number().int().min(1).max(1024 * 1024).default(64 * 1024) }).strict(),
+    input: z
+      .object({
+        id: z.string().min(1).max(64),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(1024 * 1024)
+          .default(64 * 1024),
+      })
+      .strict(),
     output: JobLogs,
   },
   'jobs.preempt': { input: JobId, output: z.object({ id: z.string(), status: JobStatus }) },
@@ -42,7 +52,9 @@ export const JobProgress = z.object({
   jobId: z.string(),
   status: JobStatus,
   message: z.string().nullable(),
-  pull: z.object({ layer: z.string().optional(), current: z.number().optional(), total: z.number().optional() }).optional(),
+  pull: z
+    .object({ layer: z.string().optional(), current: z.number().optional(), total: z.number().optional() })
+    .optional(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

@@ -35,15 +35,20 @@ describe('jobs through the app API', () => {
     expect(logs).toMatchObject({ ok: { text: 'via-api\n', truncated: false } });
 
     const mine = seen.filter((s) => (s.payload as { jobId?: string }).jobId === out.jobId);
-    expect(mine.filter((s) => s.event === 'job.log').map((s) => (s.payload as { line: string }).line)).toEqual(['via-api']);
-    const statuses = mine.filter((s) => s.event === 'job.progress').map((s) => (s.payload as { status: string }).status);
+    expect(mine.filter((s) => s.event === 'job.log').map((s) => (s.payload as { line: string }).line)).toEqual([
+      'via-api',
+    ]);
+    const statuses = mine
+      .filter((s) => s.event === 'job.progress')
+      .map((s) => (s.payload as { status: string }).status);
     expect(statuses).toEqual(expect.arrayContaining(['pulling', 'running', 'succeeded']));
     expect(statuses.at(-1)).toBe('succeeded');
   });
 
   it('pre-empts a running job on request and answers clearly for one that is not running', async () => {
     const job = agent.jobs.run(shJob("trap 'echo saved > /checkpoint/c; exit 0' TERM; while true; do sleep 1; done"));
-    for (let i = 0; i < 100 && agent.jobs.runner.running.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && agent.jobs.runner.running.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
     const id = agent.jobs.runner.running[0]!;
     const reply = await agent.call('jobs.preempt', { id });

@@ -14,7 +14,9 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 async function rigshare(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--data-dir', dataDir], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--data-dir', dataDir], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -31,7 +33,15 @@ function specFile(spec: unknown): string {
 describe('rigshare job run', () => {
   it('prints the result as JSON and exits 0 for a job that succeeds', async () => {
     const spec = specFile(shJob('echo hello-cli; echo data > /output/out.txt'));
-    const { code, stdout } = await rigshare(['job', 'run', '--spec', spec, '--json', '--allow-registry', TEST_REGISTRY]);
+    const { code, stdout } = await rigshare([
+      'job',
+      'run',
+      '--spec',
+      spec,
+      '--json',
+      '--allow-registry',
+      TEST_REGISTRY,
+    ]);
     const result = JobResult.parse(JSON.parse(stdout));
     expect(code).toBe(0);
     expect(result.status).toBe('succeeded');
@@ -41,22 +51,38 @@ describe('rigshare job run', () => {
   });
 
   it('exits non-zero for a failing job and for a refused one, with the reason', async () => {
-    const failing = await rigshare(['job', 'run', '--spec', specFile(shJob('exit 3')), '--json', '--allow-registry', TEST_REGISTRY]);
+    const failing = await rigshare([
+      'job',
+      'run',
+      '--spec',
+      specFile(shJob('exit 3')),
+      '--json',
+      '--allow-registry',
+      TEST_REGISTRY,
+    ]);
     expect(failing.code).not.toBe(0);
     expect(JSON.parse(failing.stdout)).toMatchObject({ status: 'failed', exitCode: 3 });
     // Not on the allowlist (no --allow-registry): refused before anything is pulled.
     const refused = await rigshare(['job', 'run', '--spec', specFile(shJob('true')), '--json']);
     expect(refused.code).not.toBe(0);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/allowlist/) });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/allowlist/),
+    });
   });
 });
 
 describe('rigshare selftest', () => {
   it('passes every check on this machine', async () => {
     const { code, stdout } = await rigshare(['selftest', '--json']);
-    const report = JSON.parse(stdout) as { ok: boolean; checks: { group: string; name: string; ok: boolean; detail: string }[] };
+    const report = JSON.parse(stdout) as {
+      ok: boolean;
+      checks: { group: string; name: string; ok: boolean; detail: string }[];
+    };
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(new Set(report.checks.map((c) => c.group))).toEqual(new Set(['privileges', 'filesystem', 'limits', 'network', 'ends']));
+    expect(new Set(report.checks.map((c) => c.group))).toEqual(
+      new Set(['privileges', 'filesystem', 'limits', 'network', 'ends']),
+    );
     expect(report.ok).toBe(true);
     expect(code).toBe(0);
   });

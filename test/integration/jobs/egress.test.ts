@@ -38,7 +38,9 @@ describe('sandbox: network', () => {
     const port = await hostService('0.0.0.0');
     expect(await hostGet(`http://192.0.2.2:${port}/`)).toBe('host-secret\n');
     const out = await rig.run(
-      shJob(`cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '; for u in http://192.0.2.2:${port}/ http://172.17.0.1:${port}/ http://127.0.0.1:5000/v2/ http://192.0.2.2:5000/v2/; do timeout 5 wget -q -O - $u >/dev/null 2>&1; echo "rc=$?"; done`),
+      shJob(
+        `cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '; for u in http://192.0.2.2:${port}/ http://172.17.0.1:${port}/ http://127.0.0.1:5000/v2/ http://192.0.2.2:5000/v2/; do timeout 5 wget -q -O - $u >/dev/null 2>&1; echo "rc=$?"; done`,
+      ),
     );
     expect(out.status).toBe('succeeded');
     const ifaces = out.logTail.split('\n').filter((l) => l && !l.startsWith('rc='));
@@ -89,7 +91,11 @@ describe('sandbox: network', () => {
   });
 
   it('lets a network:egress job reach a public address through the proxy, and only through it', async () => {
-    const site = startNsTarget({ hostCidr: '198.51.100.1/30', nsCidr: '198.51.100.2/30', routedAddress: '203.0.113.10' });
+    const site = startNsTarget({
+      hostCidr: '198.51.100.1/30',
+      nsCidr: '198.51.100.2/30',
+      routedAddress: '203.0.113.10',
+    });
     targets.push(site);
     expect(await hostGet(`http://${site.address}/`)).toBe(site.body);
     const out = await rig.run(shJob(probe(`http://${site.address}/index.html`), { network: 'egress' }));

@@ -16,11 +16,14 @@ describe('sandbox: how jobs end', () => {
   it('ends a job past maxSeconds as timed_out, even one that ignores SIGTERM, and leaves no container', async () => {
     let containerId = '';
     const started = Date.now();
-    const out = await rig.run(shJob("trap '' TERM; echo waiting; while true; do sleep 1; done", { resources: { maxSeconds: 2 } }), {
-      onContainer: (id) => {
-        containerId = id;
+    const out = await rig.run(
+      shJob("trap '' TERM; echo waiting; while true; do sleep 1; done", { resources: { maxSeconds: 2 } }),
+      {
+        onContainer: (id) => {
+          containerId = id;
+        },
       },
-    });
+    );
     expect(out.status).toBe('timed_out');
     expect(out.reason).toMatch(/2s limit/);
     expect(out.logTail).toContain('waiting');
@@ -31,7 +34,9 @@ describe('sandbox: how jobs end', () => {
 
   it('caps a log flood on disk, in memory and in live events', async () => {
     const before = rig.logs.length;
-    const out = await rig.run(shJob('yes "flood flood flood flood flood flood" | head -c 20000000; echo; echo last-line'));
+    const out = await rig.run(
+      shJob('yes "flood flood flood flood flood flood" | head -c 20000000; echo; echo last-line'),
+    );
     expect(out.status).toBe('succeeded');
     const logFile = path.join(rig.dataDir, 'jobs', out.jobId, 'job.log');
     const size = fs.statSync(logFile).size;
@@ -45,7 +50,9 @@ describe('sandbox: how jobs end', () => {
 
   it('refuses an oversize output and reports it', async () => {
     const out = await rig.run(
-      shJob('for i in 1 2 3; do head -c 700000 /dev/zero > /output/part$i; done; echo wrote', { resources: { outputMiB: 1 } }),
+      shJob('for i in 1 2 3; do head -c 700000 /dev/zero > /output/part$i; done; echo wrote', {
+        resources: { outputMiB: 1 },
+      }),
     );
     expect(out.status).toBe('failed');
     expect(out.reason).toMatch(/Output refused: outputs exceed the 1 MiB cap/);
@@ -54,7 +61,9 @@ describe('sandbox: how jobs end', () => {
   });
 
   it('refuses a symlink that escapes the output folder and reports it', async () => {
-    const out = await rig.run(shJob('echo ok > /output/fine; ln -s /etc/passwd /output/passwd; ln -s ../../.. /output/up'));
+    const out = await rig.run(
+      shJob('echo ok > /output/fine; ln -s /etc/passwd /output/passwd; ln -s ../../.. /output/up'),
+    );
     expect(out.status).toBe('failed');
     expect(out.reason).toMatch(/Output refused: "(passwd|up)" is a link/);
     expect(out.outputs).toEqual([]);
@@ -83,9 +92,12 @@ describe('sandbox: how jobs end', () => {
     let ready!: () => void;
     const running = new Promise<void>((r) => (ready = r));
     const job = rig.run(
-      shJob("trap 'echo step-9 > /checkpoint/state; echo saved; exit 0' TERM; echo step-1 > /checkpoint/state; echo started; while true; do sleep 1; done", {
-        resources: { maxSeconds: 60 },
-      }),
+      shJob(
+        "trap 'echo step-9 > /checkpoint/state; echo saved; exit 0' TERM; echo step-1 > /checkpoint/state; echo started; while true; do sleep 1; done",
+        {
+          resources: { maxSeconds: 60 },
+        },
+      ),
       { onContainer: () => ready() },
     );
     await running;

@@ -37,7 +37,9 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(options: { egress?: EgressGate; graceSeconds?: number; dataDir?: string } = {}): Promise<Rig> {
+export async function startRig(
+  options: { egress?: EgressGate; graceSeconds?: number; dataDir?: string } = {},
+): Promise<Rig> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-jobs-'));
   const log = pino({ level: 'silent' });
   const engine = new ContainerEngine(hostDiscoveryEnv(), log);
@@ -77,7 +79,10 @@ export async function startRig(options: { egress?: EgressGate; graceSeconds?: nu
 }
 
 /** A spec for the busybox test image running `sh -c script`. */
-export function shJob(script: string, overrides: Omit<Partial<JobSpecInput>, 'resources'> & { resources?: Partial<JobSpecInput['resources']> } = {}): JobSpecInput {
+export function shJob(
+  script: string,
+  overrides: Omit<Partial<JobSpecInput>, 'resources'> & { resources?: Partial<JobSpecInput['resources']> } = {},
+): JobSpecInput {
   const { resources, ...rest } = overrides;
   return {
     image: testImage('busybox'),

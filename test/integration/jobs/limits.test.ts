@@ -40,7 +40,9 @@ describe('sandbox: limits', () => {
   });
 
   it('ends a memory hog as oom_killed', async () => {
-    const out = await rig.run(shJob('x=aaaaaaaaaaaaaaaa; while true; do x="$x$x"; done', { resources: { memoryMiB: 32 } }));
+    const out = await rig.run(
+      shJob('x=aaaaaaaaaaaaaaaa; while true; do x="$x$x"; done', { resources: { memoryMiB: 32 } }),
+    );
     expect(out.status).toBe('oom_killed');
     expect(out.exitCode).toBe(137);
     expect(out.reason).toMatch(/32 MiB/);
@@ -49,9 +51,12 @@ describe('sandbox: limits', () => {
   it('holds a busy loop near half a core with cpus: 0.5', async () => {
     const acct = '/sys/fs/cgroup/cpuacct/cpuacct.usage';
     const out = await rig.run(
-      shJob(`(while :; do :; done) & a=$(cat ${acct}); t0=$(date +%s); sleep 4; b=$(cat ${acct}); t1=$(date +%s); echo "usage $a $b $t0 $t1"; kill $!`, {
-        resources: { cpus: 0.5 },
-      }),
+      shJob(
+        `(while :; do :; done) & a=$(cat ${acct}); t0=$(date +%s); sleep 4; b=$(cat ${acct}); t1=$(date +%s); echo "usage $a $b $t0 $t1"; kill $!`,
+        {
+          resources: { cpus: 0.5 },
+        },
+      ),
     );
     expect(out.status).toBe('succeeded');
     const m = /usage (\d+) (\d+) (\d+) (\d+)/.exec(out.logTail);

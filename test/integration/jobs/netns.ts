@@ -81,7 +81,9 @@ export function startNsTarget(options: {
       ip('-n', ns, 'addr', 'add', `${options.routedAddress}/32`, 'dev', 'lo');
       ip('route', 'add', `${options.routedAddress}/32`, 'via', nsIp, 'dev', hostIf);
     }
-    server = spawn('ip', ['netns', 'exec', ns, 'busybox', 'httpd', '-f', '-p', `${address}:80`, '-h', root], { stdio: 'ignore' });
+    server = spawn('ip', ['netns', 'exec', ns, 'busybox', 'httpd', '-f', '-p', `${address}:80`, '-h', root], {
+      stdio: 'ignore',
+    });
   } catch (err) {
     close();
     throw err;

@@ -14,7 +14,10 @@ afterAll(async () => {
 function field(status: string, name: string): string[] {
   const line = status.split('\n').find((l) => l.startsWith(`${name}:`));
   if (!line) throw new Error(`no ${name} in ${status}`);
-  return line.slice(name.length + 1).trim().split(/\s+/);
+  return line
+    .slice(name.length + 1)
+    .trim()
+    .split(/\s+/);
 }
 
 describe('sandbox: privileges', () => {

@@ -11,12 +11,20 @@ afterAll(() => {
 });
 
 /** Starts the stand-in agent, waits until its job's container runs, then kills the agent -9. */
-async function crashMidJob(jobId: string, script: string, leaseMs: number): Promise<{ dataDir: string; containerId: string }> {
+async function crashMidJob(
+  jobId: string,
+  script: string,
+  leaseMs: number,
+): Promise<{ dataDir: string; containerId: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-recovery-'));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'crashing-agent.ts'), dataDir, jobId, script, String(leaseMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'crashing-agent.ts'), dataDir, jobId, script, String(leaseMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const containerId = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -42,7 +50,11 @@ async function crashMidJob(jobId: string, script: string, leaseMs: number): Prom
 
 describe('recovery after the agent is killed -9', () => {
   it('re-attaches to a job still inside its lease and records its real result', async () => {
-    const { dataDir, containerId } = await crashMidJob('reattach-me', 'sleep 3; echo finished > /output/result; echo done', 120_000);
+    const { dataDir, containerId } = await crashMidJob(
+      'reattach-me',
+      'sleep 3; echo finished > /output/result; echo done',
+      120_000,
+    );
     const rig = await startRig({ dataDir });
     try {
       expect(rig.ledger.get('reattach-me-before')?.status).toBe('succeeded');

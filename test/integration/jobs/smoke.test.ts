@@ -15,9 +15,12 @@ describe('job runner basics', () => {
     const data = Buffer.from('hello input\n');
     const sha = createHash('sha256').update(data).digest('hex');
     const out = await rig.run(
-      shJob('cat /input/data/in.txt; echo err >&2; cp /input/data/in.txt /output/copy.txt; mkdir /output/sub; echo x > /output/sub/y', {
-        inputs: [{ path: 'data/in.txt', base64: data.toString('base64'), sha256: sha }],
-      }),
+      shJob(
+        'cat /input/data/in.txt; echo err >&2; cp /input/data/in.txt /output/copy.txt; mkdir /output/sub; echo x > /output/sub/y',
+        {
+          inputs: [{ path: 'data/in.txt', base64: data.toString('base64'), sha256: sha }],
+        },
+      ),
     );
     expect(out.reason).toBeNull();
     expect(out.status).toBe('succeeded');

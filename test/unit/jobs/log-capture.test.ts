@@ -15,7 +15,12 @@ function capture(caps: Partial<ConstructorParameters<typeof LogCapture>[2]> = {}
   const file = path.join(dir, 'job.log');
   const lines: string[] = [];
   let clock = 0;
-  const log = new LogCapture(file, (stream, line) => lines.push(`${stream}:${line}`), { tailBytes: 32, fileBytes: 64, linesPerSecond: 3, maxLineChars: 10, ...caps }, () => clock);
+  const log = new LogCapture(
+    file,
+    (stream, line) => lines.push(`${stream}:${line}`),
+    { tailBytes: 32, fileBytes: 64, linesPerSecond: 3, maxLineChars: 10, ...caps },
+    () => clock,
+  );
   return { log, file, lines, tick: (ms: number) => (clock += ms) };
 }
 
@@ -54,6 +59,12 @@ describe('log capture', () => {
     tick(1000);
     log.push('stdout', Buffer.from('abcdefghijklmnop\n'));
     log.close();
-    expect(lines).toEqual(['stdout:a', 'stdout:b', 'stdout:c', 'stdout:abcdefghij…', 'stderr:[rigshare] 2 log lines were not shown live (rate cap)']);
+    expect(lines).toEqual([
+      'stdout:a',
+      'stdout:b',
+      'stdout:c',
+      'stdout:abcdefghij…',
+      'stderr:[rigshare] 2 log lines were not shown live (rate cap)',
+    ]);
   });
 });

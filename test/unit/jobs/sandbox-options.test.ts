@@ -41,11 +41,22 @@ describe('sandbox container options', () => {
 
   it('pins GPUs by UUID with compute,utility and points egress jobs at the proxy', () => {
     const gpu = JobSpec.parse({ ...spec, resources: { ...spec.resources, gpus: 1 } });
-    const o = sandboxOptions(gpu, { ...ctx, gpuUuids: ['GPU-1'], network: 'rigshare-job-j1', proxyUrl: 'http://172.18.0.1:4000' });
+    const o = sandboxOptions(gpu, {
+      ...ctx,
+      gpuUuids: ['GPU-1'],
+      network: 'rigshare-job-j1',
+      proxyUrl: 'http://172.18.0.1:4000',
+    });
     expect(o.HostConfig!.DeviceRequests).toEqual([
       { Driver: 'nvidia', Count: 0, DeviceIDs: ['GPU-1'], Capabilities: [['compute', 'utility']], Options: {} },
     ]);
-    expect(o.Env).toEqual(expect.arrayContaining(['NVIDIA_DRIVER_CAPABILITIES=compute,utility', 'http_proxy=http://172.18.0.1:4000', 'A=1']));
+    expect(o.Env).toEqual(
+      expect.arrayContaining([
+        'NVIDIA_DRIVER_CAPABILITIES=compute,utility',
+        'http_proxy=http://172.18.0.1:4000',
+        'A=1',
+      ]),
+    );
     expect(o.HostConfig!.NetworkMode).toBe('rigshare-job-j1');
   });
 });

@@ -55,7 +55,9 @@ describe('job spec', () => {
     const input = { base64: 'aGk=', sha256: 'b'.repeat(64) };
     expect(reason({ ...base, inputs: [{ ...input, path: '../etc/passwd' }] })).toMatch(/\.\./);
     expect(reason({ ...base, inputs: [{ ...input, path: '/etc/passwd' }] })).toMatch(/under \/input/);
-    expect(reason({ ...base, inputs: [{ path: 'a', sha256: 'b'.repeat(64) }] })).toMatch(/exactly one of url or base64/);
+    expect(reason({ ...base, inputs: [{ path: 'a', sha256: 'b'.repeat(64) }] })).toMatch(
+      /exactly one of url or base64/,
+    );
     expect(reason({ ...base, outputDir: '/etc' })).toMatch(/outputDir/);
     expect(reason({ ...base, outputDir: '/var/run/docker.sock' })).toMatch(/outputDir/);
     const r = checkJobSpec({ ...base, inputs: [{ ...input, path: '/input/data/x.bin' }] });

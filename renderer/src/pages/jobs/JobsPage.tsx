@@ -76,14 +76,24 @@ export function JobsPage() {
       <h1>{t('title')}</h1>
       <p>{t('intro')}</p>
       {error && <p className="error">{error}</p>}
-      <p data-testid="jobs-total">{total === null ? t('loading') : t('total', { count: total, formatted: fmt.number(total) })}</p>
+      <p data-testid="jobs-total">
+        {total === null ? t('loading') : t('total', { count: total, formatted: fmt.number(total) })}
+      </p>
       {total === 0 ? (
         <p className="card" data-testid="jobs-empty">
           {t('empty')}
         </p>
       ) : (
         <div className="card" style={{ padding: 0 }}>
-          <div role="row" style={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr 1.2fr', padding: '6px 8px', color: 'var(--muted)' }}>
+          <div
+            role="row"
+            style={{
+              display: 'grid',
+              gridTemplateColumns: '2fr 1fr 1fr 1.2fr',
+              padding: '6px 8px',
+              color: 'var(--muted)',
+            }}
+          >
             <span>{t('col.job')}</span>
             <span>{t('col.status')}</span>
             <span>{t('col.duration')}</span>
@@ -97,7 +107,15 @@ export function JobsPage() {
                 <div
                   data-job-id={job.id}
                   data-status={job.status}
-                  style={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr 1.2fr', alignItems: 'center', height: '100%', padding: '0 8px', cursor: 'pointer', borderBottom: '1px solid var(--line)' }}
+                  style={{
+                    display: 'grid',
+                    gridTemplateColumns: '2fr 1fr 1fr 1.2fr',
+                    alignItems: 'center',
+                    height: '100%',
+                    padding: '0 8px',
+                    cursor: 'pointer',
+                    borderBottom: '1px solid var(--line)',
+                  }}
                 >
                   <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{job.id}</span>
                   <span className={STATUS_CLASS[job.status] ?? ''}>{statusLabel(job.status)}</span>
@@ -112,11 +130,17 @@ export function JobsPage() {
         </div>
       )}
       {detail && detail.id === selected && (
-        <div className="card" data-testid="job-detail" data-status={detail.status} style={{ marginTop: 16, display: 'flex', flexDirection: 'column', gap: 8 }}>
+        <div
+          className="card"
+          data-testid="job-detail"
+          data-status={detail.status}
+          style={{ marginTop: 16, display: 'flex', flexDirection: 'column', gap: 8 }}
+        >
           <h2 style={{ margin: 0 }}>{detail.id}</h2>
           <div>
             {t('col.status')}: <strong data-testid="job-detail-status">{statusLabel(detail.status)}</strong>
-            {detail.exitCode !== null && <> · {t('exitCode', { code: detail.exitCode })}</>} · {seconds(duration(detail, now))}
+            {detail.exitCode !== null && <> · {t('exitCode', { code: detail.exitCode })}</>} ·{' '}
+            {seconds(duration(detail, now))}
           </div>
           <div style={{ overflowWrap: 'anywhere' }}>{detail.image}</div>
           {detail.reason && <div data-testid="job-detail-reason">{detail.reason}</div>}

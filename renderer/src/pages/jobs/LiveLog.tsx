@@ -44,7 +44,13 @@ export function LiveLog({ jobId, live }: { jobId: string; live: boolean }) {
   }, [lines]);
 
   return (
-    <pre ref={box} className="card" data-testid="job-log" data-live={live} style={{ maxHeight: 280, overflow: 'auto', whiteSpace: 'pre-wrap', margin: 0 }}>
+    <pre
+      ref={box}
+      className="card"
+      data-testid="job-log"
+      data-live={live}
+      style={{ maxHeight: 280, overflow: 'auto', whiteSpace: 'pre-wrap', margin: 0 }}
+    >
       {lines.length ? lines.join('\n') : t('noLog')}
     </pre>
   );

@@ -22,7 +22,11 @@ const inFlight = new Map<number, number>();
 /** Makes sure the pages covering rows [first, last] are loaded (or loading). */
 export function ensureRows(first: number, last: number): void {
   const { pages, generation } = useJobRows.getState();
-  for (let page = Math.floor(Math.max(0, first) / PAGE_SIZE); page <= Math.floor(Math.max(0, last) / PAGE_SIZE); page++) {
+  for (
+    let page = Math.floor(Math.max(0, first) / PAGE_SIZE);
+    page <= Math.floor(Math.max(0, last) / PAGE_SIZE);
+    page++
+  ) {
     const cached = pages.get(page);
     if (cached) {
       // Most recently seen last, so eviction drops pages far from the view first.
@@ -77,7 +81,11 @@ export function startJobRows(): () => void {
       .then((r) => {
         const { total, pages } = useJobRows.getState();
         const newest = pages.get(0)?.[0];
-        if (r.total !== total || (newest && r.items[0] && (r.items[0].id !== newest.id || r.items[0].status !== newest.status))) refresh();
+        if (
+          r.total !== total ||
+          (newest && r.items[0] && (r.items[0].id !== newest.id || r.items[0].status !== newest.status))
+        )
+          refresh();
       })
       .catch(() => {});
   }, 3000);
