@@ -21,11 +21,15 @@ export const FAST: Partial<CoordinatorConfig> = {
   sweepIntervalMs: 250,
 };
 
-export async function startNetwork(dir: string, port = 0): Promise<RunningCoordinator> {
+export async function startNetwork(
+  dir: string,
+  port = 0,
+  config: Partial<CoordinatorConfig> = {},
+): Promise<RunningCoordinator> {
   return startCoordinator({
     dataDir: dir,
     port,
-    config: { ...FAST, benchmarkImage: BUSYBOX() },
+    config: { ...FAST, benchmarkImage: BUSYBOX(), ...config },
     log: pino({ level: 'silent' }),
   });
 }
@@ -54,7 +58,13 @@ export function startAgent(networkUrl: string, dataDir = tempDir('agent')): Agen
       '--join',
     ],
     {
-      env: { ...process.env, RIGSHARE_HEARTBEAT_MS: '1000', RIGSHARE_CHECKPOINT_POLL_MS: '400' },
+      // The benchmark image comes from the network under test, never from this shell.
+      env: {
+        ...process.env,
+        RIGSHARE_BENCHMARK_IMAGE: undefined,
+        RIGSHARE_HEARTBEAT_MS: '1000',
+        RIGSHARE_CHECKPOINT_POLL_MS: '400',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -58,3 +58,26 @@ describe('leave', () => {
     }
   });
 });
+
+describe('join', () => {
+  it('a failed step stops the join and says what to do', async () => {
+    const c = await startNetwork(tempDir('coord'), 0, { benchmarkImage: null });
+    cleanups.push(() => c.close());
+    const agent = startAgent(c.url);
+    cleanups.push(() => agent.kill('SIGKILL'));
+    await waitFor('the join to fail', () => /Join failed/.test(agent.output()));
+    const out = agent.output();
+    expect(out).toMatch(/\[ok\] readiness: /);
+    expect(out).toMatch(/\[ok\] identity: Created node identity 0x[0-9a-fA-F]{40}/);
+    expect(out).toMatch(/\[FAILED\] benchmark: .* names no benchmark image\./);
+    expect(out).toMatch(/what to do: Ask the network operator to set one, or set RIGSHARE_BENCHMARK_IMAGE/);
+    expect(out).not.toMatch(/registration/);
+    const dashboard = new URL(/Rigshare dashboard: (\S+)/.exec(out)![1]!);
+    const status = await call(dashboard, 'network.status');
+    expect(status.body.ok).toMatchObject({ joined: false, state: 'left' });
+    expect(status.body.ok.lastError).toMatch(/benchmark image/);
+    expect(
+      Number((await c.ctx.db.query('SELECT COUNT(*) AS n FROM nodes WHERE registered_at IS NOT NULL')).rows[0]!.n),
+    ).toBe(0);
+  });
+});
