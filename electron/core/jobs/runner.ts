@@ -17,6 +17,7 @@ import { InputRefused, resolveInputs } from './inputs';
 import { DEFAULT_LOG_CAPS, LogCapture, type LogCaps } from './log-capture';
 import { JOB_ID_PATTERN, JOB_LABEL, jobLabels, volumeName } from './names';
 import { sandboxOptions } from './sandbox';
+import { ensureVolumeInitImage, VOLUME_INIT_IMAGE } from './volume-init';
 
 /** A refusal before anything runs: the job ends `rejected` with this reason. */
 class Refused extends Error {}
@@ -163,7 +164,8 @@ export class JobRunner {
         await docker.createVolume({ Name: volumeName(jobId, kind), Labels: jobLabels(jobId) });
       }
       if (spec.network === 'egress') egress = await this.deps.egress.open(docker, jobId);
-      // The volumes are filled while the job's container is created; it starts after both.
+      const fill = await this.prepareVolumes(docker, jobId, inputs);
+      // Inputs are uploaded while the job's container is created; it starts after both.
       const [container] = await Promise.all([
         docker.createContainer(
           sandboxOptions(runSpec, {
@@ -174,7 +176,7 @@ export class JobRunner {
             graceSeconds: this.grace,
           }),
         ),
-        this.prepareVolumes(docker, jobId, runSpec, inputs),
+        fill(),
       ]);
       this.deps.ledger.containerCreated(jobId, container.id);
       await options.onContainer?.(container.id);
@@ -210,11 +212,13 @@ export class JobRunner {
   private async prepareVolumes(
     docker: Docker,
     jobId: string,
-    spec: JobSpec,
     inputs: { path: string; data: Buffer }[],
-  ): Promise<void> {
+  ): Promise<() => Promise<void>> {
+    await ensureVolumeInitImage(docker);
+    // Creating this container copies the owners and modes of its three directories into the
+    // job's empty volumes (the job's root filesystem is read-only, so it cannot happen there).
     const helper = await docker.createContainer({
-      Image: spec.image,
+      Image: VOLUME_INIT_IMAGE,
       Entrypoint: ['/rigshare-never-started'],
       Cmd: [],
       Labels: jobLabels(jobId),
@@ -228,23 +232,24 @@ export class JobRunner {
         })),
       },
     });
-    try {
-      const archive = await buildArchive(
-        [
-          { path: 'input', uid: 0, gid: 0, mode: 0o555 },
-          { path: 'output', uid: 65534, gid: 65534, mode: 0o700 },
-          { path: 'checkpoint', uid: 65534, gid: 65534, mode: 0o700 },
-        ],
-        inputs,
-      );
-      await helper.putArchive(archive, { path: '/rigshare' });
-    } finally {
+    const remove = (): void => {
       // Removed in the background (it never ran); cleanup waits for it before removing volumes.
       this.pendingRemovals.set(
         jobId,
         ignoreMissing(helper.remove({ force: true, v: false })).catch(() => null),
       );
+    };
+    if (inputs.length === 0) {
+      remove();
+      return async () => {};
     }
+    return async () => {
+      try {
+        await helper.putArchive(await buildArchive([], inputs), { path: '/rigshare' });
+      } finally {
+        remove();
+      }
+    };
   }
 
   /** Runs (or re-attaches to) a container until it ends, and works out how it ended. */
