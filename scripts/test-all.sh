@@ -43,6 +43,8 @@ step typecheck npm run typecheck
 step lint npm run lint
 step unit npm run test:unit -- --passWithNoTests
 step integration npm run test:integration -- --passWithNoTests
+# The coordinator suite again, on PostgreSQL instead of the embedded store.
+step integration-postgres env RIGSHARE_TEST_STORE=postgres npx vitest run --project integration test/integration/coordinator
 step e2e npm run test:e2e
 step bench env BENCH_SHORT=1 npm run bench
 
