@@ -140,7 +140,7 @@ export class NetworkService {
           }
         : null,
       nodeId: this.client?.nodeId ?? null,
-      identity: fs.existsSync(identityFile) ? loadOrCreateNodeKey(this.o.dataDir).address : null,
+      identity: this.identityAddress(identityFile),
       jobId: loop?.jobId ?? null,
       leaseId: loop?.leaseId ?? null,
       since: loop?.since ?? this.state?.joinedAt ?? 0,
@@ -149,6 +149,13 @@ export class NetworkService {
       priceFloorPerGpuHour: this.state?.priceFloorPerGpuHour ?? null,
       earnings: { jobs: summary.jobs, net: summary.net, token: this.state?.token ?? null },
     };
+  }
+
+  private identityCache: string | null = null;
+
+  private identityAddress(file: string): string | null {
+    if (!this.identityCache && fs.existsSync(file)) this.identityCache = loadOrCreateNodeKey(this.o.dataDir).address;
+    return this.identityCache;
   }
 
   private publish(): void {
@@ -249,15 +256,13 @@ export class NetworkService {
       // 4. Registration.
       report('registration', 'running', 'Registering this rig');
       const inventory = await this.o.gpu.list(false);
-      const gpus = inventory.gpus
-        .slice(0, 16)
-        .map((g) => ({
-          index: g.index,
-          model: g.model.slice(0, 120),
-          key: g.key.slice(0, 60),
-          vramMiB: Math.round(g.vramMiB ?? 0),
-          uuid: g.uuid,
-        }));
+      const gpus = inventory.gpus.slice(0, 16).map((g) => ({
+        index: g.index,
+        model: g.model.slice(0, 120),
+        key: g.key.slice(0, 60),
+        vramMiB: Math.round(g.vramMiB ?? 0),
+        uuid: g.uuid,
+      }));
       const priceFloor = req.priceFloorPerGpuHour ?? this.state?.priceFloorPerGpuHour ?? 0;
       const slaTier = req.slaTier ?? this.state?.slaTier ?? 'bronze';
       const payoutAddress = req.payoutAddress ?? this.state?.payoutAddress ?? null;
@@ -369,6 +374,8 @@ export class NetworkService {
       ...this.uptimeHooks(client, state),
     });
     void url;
+    const loop = this.loop;
+    const off = this.o.events.on('job.progress', (p) => (this.loop === loop ? loop.runnerProgress(p) : off()));
     this.loop.start();
     this.publish();
   }

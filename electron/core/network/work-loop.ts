@@ -60,6 +60,7 @@ interface CurrentJob {
   revoked: boolean;
   handingBack: boolean;
   progressSeq: number;
+  lastProgress?: string;
 }
 
 /**
@@ -288,6 +289,19 @@ export class WorkLoop {
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, 'could not read the job checkpoint');
     }
+  }
+
+  /**
+   * The runner's own progress (pulling, running, pre-empting) for the current job, passed on to
+   * the network. Pull progress ticks are skipped: only a change of phase is worth a report.
+   */
+  runnerProgress(p: { jobId: string; status: string; message: string | null; pull?: unknown }): void {
+    const job = this.current;
+    if (!job || p.jobId !== job.offer.leaseId || p.pull) return;
+    const message = `${p.status}${p.message ? `: ${p.message}` : ''}`.slice(0, 500);
+    if (message === job.lastProgress) return;
+    job.lastProgress = message;
+    this.progress(job, null, message);
   }
 
   private progress(job: CurrentJob, fraction: number | null, message: string): void {

@@ -34,6 +34,8 @@ describe('leave', () => {
       resources: { gpus: 0, memoryMiB: 64, cpus: 0.5, maxSeconds: 120 },
     });
     await waitFor('a checkpoint to reach the network', async () => (await jobView(c, jobId))?.checkpoint);
+    // The runner's phases reach the customer as progress reports.
+    await waitFor('a running progress report', async () => /^running/.test((await jobView(c, jobId))?.progress?.message ?? ''));
     const status = await call(dashboard, 'network.status');
     expect(status.body.ok).toMatchObject({ joined: true, state: 'running' });
 
