@@ -128,6 +128,8 @@ test('one click on Join, a customer job runs in the sandbox, and the UI shows wh
   // The UI shows the earned amount, on the Network page and on the Overview.
   const amount = `${formatUnits(result.cost.net, result.cost.token.decimals)} ${result.cost.token.symbol}`;
   await expect(page.getByTestId('network-earned')).toContainText(amount);
+  // The network's published rates now include the price this job was paid.
+  await expect(page.getByTestId('market-rates')).toContainText('3.6 USDC');
   await page.getByTestId('nav-overview').click();
   await expect(page.getByTestId('earned-amount')).toHaveText(amount);
 });

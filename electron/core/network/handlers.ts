@@ -1,7 +1,8 @@
 import type { PartialHandlers } from '../handlers';
 import type { NetworkService } from './service';
 
-type NetworkMethods = 'network.directory' | 'network.join' | 'network.leave' | 'network.status' | 'network.diagnostics';
+type NetworkMethods =
+  'network.directory' | 'network.join' | 'network.leave' | 'network.status' | 'network.diagnostics' | 'network.rates';
 
 export function networkHandlers(service: NetworkService): PartialHandlers<NetworkMethods> {
   return {
@@ -10,5 +11,6 @@ export function networkHandlers(service: NetworkService): PartialHandlers<Networ
     'network.leave': async () => service.leave(),
     'network.status': async () => service.status(),
     'network.diagnostics': async () => service.diagnostics(),
+    'network.rates': async ({ network }) => service.rates(network),
   };
 }

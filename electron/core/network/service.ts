@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import pino from 'pino';
-import { NetworkInfo, type Diagnostics } from '../../../shared/protocol/messages';
+import { MarketRates, NetworkInfo, type Diagnostics } from '../../../shared/protocol/messages';
 import { AppError } from '../../../shared/api/errors';
 import type {
   JoinRequest,
@@ -432,6 +432,23 @@ export class NetworkService {
       return await this.client.diagnostics();
     } catch (err) {
       throw new AppError('unavailable', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /**
+   * Published market rates, for the estimator and the Network page. The joined network answers
+   * through its client; another URL is asked directly. The local network before Join has none.
+   */
+  async rates(network?: string): Promise<MarketRates | null> {
+    const target = network ?? this.state?.network;
+    if (!target) return null;
+    const url = target === 'local' ? (this.local?.url ?? null) : target;
+    if (!url) return null;
+    try {
+      const res = await fetch(`${url.replace(/\/+$/, '')}/v1/market/rates`, { signal: AbortSignal.timeout(10_000) });
+      return res.ok ? MarketRates.parse(await res.json()) : null;
+    } catch {
+      return null;
     }
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvents, defineMethods } from '../define';
-import { Address, Diagnostics, SlaTier } from '../../protocol/messages';
+import { Address, Diagnostics, MarketRates, SlaTier } from '../../protocol/messages';
 
 export const NetworkEntry = z.object({
   id: z.string(),
@@ -31,7 +31,9 @@ export type WorkState = z.infer<typeof WorkState>;
 export const NetworkStatus = z.object({
   joined: z.boolean(),
   state: WorkState,
-  network: z.object({ url: z.string(), name: z.string(), chainId: z.number().int(), coordinator: z.string() }).nullable(),
+  network: z
+    .object({ url: z.string(), name: z.string(), chainId: z.number().int(), coordinator: z.string() })
+    .nullable(),
   nodeId: z.string().nullable(),
   /** The identity key's address (not the payout wallet). Null until the first Join creates it. */
   identity: z.string().nullable(),
@@ -41,7 +43,11 @@ export const NetworkStatus = z.object({
   pendingReports: z.number().int(),
   lastError: z.string().nullable(),
   priceFloorPerGpuHour: z.number().int().nullable(),
-  earnings: z.object({ jobs: z.number().int(), net: z.number().int(), token: z.object({ symbol: z.string(), decimals: z.number().int() }).nullable() }),
+  earnings: z.object({
+    jobs: z.number().int(),
+    net: z.number().int(),
+    token: z.object({ symbol: z.string(), decimals: z.number().int() }).nullable(),
+  }),
 });
 export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
@@ -62,6 +68,8 @@ export const networkMethods = defineMethods({
   'network.leave': { input: z.object({}).strict(), output: NetworkStatus },
   'network.status': { input: z.object({}).strict(), output: NetworkStatus },
   'network.diagnostics': { input: z.object({}).strict(), output: Diagnostics },
+  /** The network's published rates: the joined network's, or a given one's before joining. Null when unknown. */
+  'network.rates': { input: z.object({ network: NetworkTarget.optional() }).strict(), output: MarketRates.nullable() },
 });
 
 export const networkEvents = defineEvents({

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JoinStepName } from '../../../../shared/api/methods/network';
 import { formatUnits, parseUnits } from '../../../../shared/protocol/money';
-import { join, leave, loadDiagnostics, startNetworkStore, useNetwork } from './network-store';
+import { join, leave, loadDiagnostics, loadRates, startNetworkStore, useNetwork } from './network-store';
+import { MarketRatesCard } from './MarketRatesCard';
 import { WhyNoJobs } from './WhyNoJobs';
 
 const STEP_ORDER = JoinStepName.options;
@@ -17,6 +18,10 @@ export function NetworkPage() {
   const [floor, setFloor] = useState('');
   const [floorError, setFloorError] = useState<string | null>(null);
   useEffect(startNetworkStore, []);
+  const joined = status?.joined ?? false;
+  useEffect(() => {
+    if (joined) void loadRates();
+  }, [joined, status?.earnings.jobs]);
 
   const decimals = status?.earnings.token?.decimals ?? DEFAULT_DECIMALS;
   const symbol = status?.earnings.token?.symbol ?? '';
@@ -155,6 +160,7 @@ export function NetworkPage() {
         </div>
       )}
       {status?.joined && <WhyNoJobs />}
+      {status?.joined && <MarketRatesCard />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { JoinStep, NetworkEntry, NetworkStatus } from '../../../../shared/api/methods/network';
-import type { Diagnostics } from '../../../../shared/protocol/messages';
+import type { Diagnostics, MarketRates } from '../../../../shared/protocol/messages';
 import { getClient } from '../../api/client';
 
 interface NetworkState {
@@ -8,6 +8,7 @@ interface NetworkState {
   directory: NetworkEntry[];
   steps: JoinStep[];
   diagnostics: Diagnostics | null;
+  rates: MarketRates | null;
   error: string | null;
   busy: boolean;
 }
@@ -17,6 +18,7 @@ export const useNetwork = create<NetworkState>(() => ({
   directory: [],
   steps: [],
   diagnostics: null,
+  rates: null,
   error: null,
   busy: false,
 }));
@@ -70,5 +72,16 @@ export async function loadDiagnostics(): Promise<void> {
     useNetwork.setState({ diagnostics: await getClient().call('network.diagnostics', {}), error: null });
   } catch (err) {
     useNetwork.setState({ error: (err as Error).message });
+  }
+}
+
+/** The network's published rates; quietly empty when it publishes none. */
+export async function loadRates(network?: string): Promise<void> {
+  try {
+    useNetwork.setState({
+      rates: await getClient().call('network.rates', network ? { network: network as 'local' } : {}),
+    });
+  } catch {
+    useNetwork.setState({ rates: null });
   }
 }
