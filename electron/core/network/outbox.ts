@@ -99,6 +99,18 @@ export class Outbox {
     this.stmts.delivered.run(this.now(), JSON.stringify(response ?? null), seq);
   }
 
+  /**
+   * Marks an item delivered in the same transaction as what its answer changes locally (the
+   * earnings from a completion receipt), so a crash never keeps one without the other.
+   */
+  deliverWith<T>(seq: number, response: unknown, apply: () => T): T {
+    return this.db.transaction(() => {
+      const out = apply();
+      this.stmts.delivered.run(this.now(), JSON.stringify(response ?? null), seq);
+      return out;
+    })();
+  }
+
   /** Delivery failed in a way worth retrying: try again after a jittered backoff. */
   markRetry(item: OutboxItem, error: string): number {
     const at = this.now() + backoffDelay(item.attempts, this.policy);

@@ -363,12 +363,13 @@ export class WorkLoop {
               item.leaseId,
               item.body as { idempotencyKey: string; result: JobResultWire },
             );
-            // INSERT OR IGNORE on the job id: a redelivery never records earnings twice.
-            if (this.o.earnings.record(res.receipt)) {
+            // One transaction for the earnings and the outbox row; INSERT OR IGNORE on the job id
+            // keeps a redelivery (after an outage, with the same receipt amounts) from counting twice.
+            const fresh = this.o.outbox.deliverWith(item.seq, res, () => this.o.earnings.record(res.receipt));
+            if (fresh) {
               this.completed += 1;
               this.o.onEarned?.({ jobId: res.receipt.jobId, net: res.receipt.net });
             }
-            this.o.outbox.markDelivered(item.seq, res);
           } else {
             const ack = await this.o.client.report(item.leaseId, item.kind, item.body as { idempotencyKey: string });
             this.o.outbox.markDelivered(item.seq, ack);
