@@ -4,6 +4,7 @@ import type { JobResult } from '../../../shared/jobs/result';
 import { hostDiscoveryEnv } from '../../core/engine/discovery-env';
 import { ContainerEngine } from '../../core/engine/engine';
 import { EventBus } from '../../core/events';
+import { detectGpus } from '../../core/gpu/detect';
 import { JobService } from '../../core/jobs/service';
 import { createLogger, logDir } from '../../core/log/logger';
 import { createConfBackend } from '../../core/settings/backend';
@@ -51,6 +52,15 @@ export async function openJobContext(dataDir: string, extraRegistries: string[] 
   };
 }
 
+/** For a spec that wants GPUs and no --gpu: the first NVIDIA cards detection finds. */
+async function detectedGpuUuids(raw: unknown): Promise<string[]> {
+  const wanted = (raw as { resources?: { gpus?: unknown } })?.resources?.gpus;
+  if (typeof wanted !== 'number' || wanted <= 0) return [];
+  const inventory = await detectGpus();
+  const uuids = inventory.gpus.filter((g) => g.vendor === 'nvidia' && g.uuid).map((g) => g.uuid!);
+  return uuids.slice(0, wanted);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -82,7 +92,12 @@ export function registerJobCommand(program: Command): void {
         'the job spec (JSON), e.g. {"image": "…@sha256:…", "command": […], "resources": {…}}',
       )
       .option('--json', 'print {status, exitCode, reason, logTail, outputs, durationMs} as JSON')
-      .option('--gpu <uuid>', 'assign this GPU (by UUID) to the job; repeat for more', collect, [])
+      .option(
+        '--gpu <uuid>',
+        'assign this GPU (by UUID) to the job; repeat for more (default: the detected NVIDIA GPUs)',
+        collect,
+        [],
+      )
       .option(
         '--allow-registry <host>',
         'also allow images from this registry for this run; repeat for more',
@@ -111,7 +126,8 @@ export function registerJobCommand(program: Command): void {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const { jobId, ...result } = await ctx.jobs.run(raw, { gpuUuids: opts.gpu });
+      const gpuUuids = opts.gpu.length > 0 ? opts.gpu : await detectedGpuUuids(raw);
+      const { jobId, ...result } = await ctx.jobs.run(raw, { gpuUuids });
       process.stdout.write(
         opts.json ? `${JSON.stringify({ jobId, ...result })}\n` : `${formatResult(result)}\njob id: ${jobId}\n`,
       );

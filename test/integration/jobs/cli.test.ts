@@ -5,6 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobResult } from '../../../shared/jobs/result';
+import { ledgerPath, openLedgerDb } from '../../../electron/core/ledger/database';
+import { JobLedger } from '../../../electron/core/ledger/job-ledger';
 import { shJob, TEST_REGISTRY } from './harness';
 
 const run = promisify(execFile);
@@ -12,10 +14,14 @@ const BIN = path.resolve(import.meta.dirname, '../../../bin/rigshare.js');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-cli-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-async function rigshare(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function rigshare(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '--data-dir', dataDir], {
       maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -69,6 +75,23 @@ describe('rigshare job run', () => {
       status: 'rejected',
       reason: expect.stringMatching(/allowlist/),
     });
+  });
+
+  it('gives a GPU job the GPU that detection finds when no --gpu is given', async () => {
+    const stubs = path.resolve(import.meta.dirname, '../../fixtures/gpu/bin');
+    const spec = specFile(shJob('nvidia-smi', { resources: { gpus: 1 } }));
+    const args = ['job', 'run', '--spec', spec, '--json', '--allow-registry', TEST_REGISTRY];
+    const { stdout } = await rigshare(args, {
+      PATH: `${stubs}${path.delimiter}${process.env.PATH ?? ''}`,
+      RIGSHARE_GPU_FIXTURE: 'rtx-2080',
+    });
+    const result = JSON.parse(stdout) as { jobId: string; status: string; reason: string };
+    // The recorded RTX 2080 reports its UUID; the container was created with that card (this
+    // engine has no NVIDIA runtime to start it).
+    expect(result.reason).not.toMatch(/were assigned/);
+    expect(result.status).toBe('failed');
+    const ledger = new JobLedger(openLedgerDb(ledgerPath(dataDir)));
+    expect(ledger.get(result.jobId)!.events.map((e) => e.type)).toContain('container_created');
   });
 });
 
