@@ -369,6 +369,10 @@ export class NetworkService {
       maxCheckpointBytes: state.maxCheckpointBytes,
       checkpointIntervalMs: Number(process.env.RIGSHARE_CHECKPOINT_POLL_MS) || 5000,
       leaseWaitMs: 10_000,
+      canWork: () => {
+        const docker = this.o.engine.current();
+        return docker.reachable ? null : `Not taking jobs: ${docker.error ?? 'the Docker engine is not reachable.'}`;
+      },
       onStatus: () => this.publish(),
       onEarned: () => this.publish(),
       ...this.uptimeHooks(client, state),

@@ -42,6 +42,8 @@ export interface WorkLoopOptions {
   maxCheckpointBytes: number;
   leaseWaitMs?: number;
   checkpointIntervalMs?: number;
+  /** Why this rig cannot take work right now (Docker down, say), or null when it can. */
+  canWork?: () => string | null;
   onStatus?: (status: LoopStatus) => void;
   /** A heartbeat is leaving (before any answer); then its outcome. For the local uptime ledger. */
   onHeartbeatSent?: (beat: { nonce: string; at: number; state: NodeWorkState }) => void;
@@ -139,6 +141,15 @@ export class WorkLoop {
 
   private async leaseLoop(): Promise<void> {
     while (!this.stopping) {
+      // Leasing a job the rig cannot run would only use up the job's attempts elsewhere.
+      const blocked = this.o.canWork?.() ?? null;
+      if (blocked) {
+        this.set({ state: 'offline', lastError: blocked });
+        await this.sleep(3000);
+        continue;
+      }
+      if (this.st.lastError && this.st.state === 'offline' && this.offlineStreak === 0)
+        this.set({ state: 'idle', lastError: null });
       try {
         const offer = await this.o.client.lease(this.o.leaseWaitMs, this.abort.signal);
         this.online();
