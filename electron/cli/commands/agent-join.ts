@@ -39,6 +39,10 @@ export async function headlessJoin(agent: Agent, opts: HeadlessJoinOptions): Pro
     say(`Rejoined ${status.network?.name ?? network}; working.`);
     return;
   }
+  if (!opts.join) {
+    say(`Not joined to a network. Add --join to join ${network}.`);
+    return;
+  }
   if (status.joined) {
     say(`Already joined ${status.network?.name}; working.`);
     return;
