@@ -6,6 +6,13 @@ import type { EgressGate, EgressSession } from './gate';
 import { HostGuard } from './host-guard';
 import { EgressProxy, type Refusal } from './proxy';
 
+/**
+ * The proxy's port on each job network's gateway. Every job network has its own gateway address,
+ * so one fixed port never collides, and a job re-attached after a restart finds its proxy where
+ * its environment says.
+ */
+export const PROXY_PORT = 3128;
+
 /** Linux interface names are at most 15 characters; derive a stable one from the job id. */
 export function bridgeName(jobId: string): string {
   return `rsj${createHash('sha256').update(jobId).digest('hex').slice(0, 12)}`;
@@ -52,7 +59,7 @@ export class HostEgress implements EgressGate {
     const proxy = new EgressProxy((r) => this.onRefusal(jobId, r));
     let port: number;
     try {
-      port = await proxy.listen(gateway);
+      port = await proxy.listen(gateway, PROXY_PORT);
       await this.guard.install(jobId, bridge, gateway, port);
     } catch (err) {
       await proxy.close().catch(() => {});

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HostEgress } from '../../../electron/core/egress/host-egress';
 import { leftovers, startRig } from './harness';
+import { startNsTarget } from './netns';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -15,12 +17,22 @@ async function crashMidJob(
   jobId: string,
   script: string,
   leaseMs: number,
+  network: 'none' | 'egress' = 'none',
 ): Promise<{ dataDir: string; containerId: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rigshare-recovery-'));
   dirs.push(dataDir);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'crashing-agent.ts'), dataDir, jobId, script, String(leaseMs)],
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'crashing-agent.ts'),
+      dataDir,
+      jobId,
+      script,
+      String(leaseMs),
+      network,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -94,6 +106,35 @@ describe('recovery after the agent is killed -9', () => {
       expect(rig.ledger.get('expired')!.events.filter((e) => e.type === 'finished')).toHaveLength(1);
     } finally {
       await rig.close();
+    }
+  });
+
+  it('re-attaches an egress job with its proxy, so its network works after the restart', async () => {
+    const site = startNsTarget({
+      hostCidr: '198.51.100.5/30',
+      nsCidr: '198.51.100.6/30',
+      routedAddress: '203.0.113.20',
+    });
+    try {
+      const { dataDir } = await crashMidJob(
+        'egress-reattach',
+        `sleep 5; wget -q -O - http://${site.address}/ || echo fetch-failed`,
+        120_000,
+        'egress',
+      );
+      const rig = await startRig({ dataDir, egress: new HostEgress() });
+      try {
+        expect((await rig.runner.reconcile()).reattached).toEqual(['egress-reattach']);
+        const out = await rig.runner.whenDone('egress-reattach');
+        expect(out?.status).toBe('succeeded');
+        expect(out?.logTail).toContain(site.body.trim());
+        expect(await new HostEgress().guard.rules('egress-reattach')).toEqual([]);
+        expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+      } finally {
+        await rig.close();
+      }
+    } finally {
+      site.close();
     }
   });
 });
