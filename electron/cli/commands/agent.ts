@@ -18,6 +18,7 @@ export function registerAgentCommand(program: Command): void {
       .option('--payout <address>', 'where the network pays this rig (0x…)'),
   ).action(async (opts: { dataDir?: string; port: number; host: string } & HeadlessJoinOptions) => {
     const agent = await runHeadless({ dataDir: resolveDataDir(opts.dataDir), host: opts.host, port: opts.port });
-    if (opts.join || opts.network) await headlessJoin(agent, opts);
+    // A rig that joined before rejoins by itself; say so, and print its status lines.
+    if (opts.join || opts.network || agent.network.status().joined) await headlessJoin(agent, opts);
   });
 }

@@ -42,21 +42,13 @@ export interface AgentProcess {
 }
 
 /** Starts `rigshare agent --network URL --join` in a fresh data dir that allows the test registry. */
-export function startAgent(networkUrl: string, dataDir = tempDir('agent')): AgentProcess {
+export function startAgent(networkUrl: string | null, dataDir = tempDir('agent')): AgentProcess {
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ registryAllowlist: ['127.0.0.1:5000'] }));
+  // No network: a plain restart, as a service manager would do it.
+  const join = networkUrl ? ['--network', networkUrl, '--join'] : [];
   const child = spawn(
     process.execPath,
-    [
-      path.join(REPO_ROOT, 'bin/rigshare.js'),
-      'agent',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--network',
-      networkUrl,
-      '--join',
-    ],
+    [path.join(REPO_ROOT, 'bin/rigshare.js'), 'agent', '--data-dir', dataDir, '--port', '0', ...join],
     {
       // The benchmark image comes from the network under test, never from this shell.
       env: {

@@ -35,7 +35,9 @@ describe('leave', () => {
     });
     await waitFor('a checkpoint to reach the network', async () => (await jobView(c, jobId))?.checkpoint);
     // The runner's phases reach the customer as progress reports.
-    await waitFor('a running progress report', async () => /^running/.test((await jobView(c, jobId))?.progress?.message ?? ''));
+    await waitFor('a running progress report', async () =>
+      /^running/.test((await jobView(c, jobId))?.progress?.message ?? ''),
+    );
     const status = await call(dashboard, 'network.status');
     expect(status.body.ok).toMatchObject({ joined: true, state: 'running' });
 
@@ -81,5 +83,32 @@ describe('join', () => {
     expect(
       Number((await c.ctx.db.query('SELECT COUNT(*) AS n FROM nodes WHERE registered_at IS NOT NULL')).rows[0]!.n),
     ).toBe(0);
+  });
+});
+
+describe('restart', () => {
+  it('a joined rig restarted without flags rejoins with the same identity and keeps working', async () => {
+    const c = await startNetwork(tempDir('coord'));
+    cleanups.push(() => c.close());
+    const first = startAgent(c.url);
+    cleanups.push(() => first.kill('SIGKILL'));
+    await waitFor('the join to finish', () => /Joined /.test(first.output()));
+    await first.kill('SIGTERM');
+    const again = startAgent(null, first.dataDir);
+    cleanups.push(() => again.kill('SIGKILL'));
+    const jobId = await submitSpec(c, {
+      image: BUSYBOX(),
+      command: ['sh', '-c', 'echo again > /output/again.txt'],
+      resources: { gpus: 0, memoryMiB: 64, cpus: 0.5, maxSeconds: 30 },
+    });
+    const done = await waitFor('the job to complete on the restarted rig', async () => {
+      const v = await jobView(c, jobId);
+      return v?.status === 'completed' ? v : null;
+    });
+    const nodes = (await c.ctx.db.query('SELECT address FROM nodes')).rows;
+    expect(nodes).toHaveLength(1);
+    expect(done.node).toBe(nodes[0]!.address);
+    expect(again.output()).toMatch(/Rejoined /);
+    expect(again.output()).not.toMatch(/benchmark:/);
   });
 });
