@@ -137,4 +137,7 @@ test('a running job shows its status and its log live, even when another process
   await expect(log).toHaveAttribute('data-live', 'true');
   await expect(log).toContainText('tick 2');
   await expect(log).toContainText('tick 8', { timeout: 15_000 });
+  // This agent does not run that job, so it says where it can be stopped instead.
+  await page.getByTestId('job-preempt').click();
+  await expect(page.getByTestId('job-detail')).toContainText('Ctrl-C');
 });

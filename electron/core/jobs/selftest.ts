@@ -180,5 +180,7 @@ export async function runSelfTest(options: SelfTestOptions): Promise<SelfTestRep
         : `${refused}/${targets.length} private targets refused by the proxy; host ${hostReached ? 'REACHABLE' : 'unreachable'}`,
     );
   }
-  return { ok: checks.every((c) => c.ok), checks };
+  const order: CheckGroup[] = ['privileges', 'filesystem', 'limits', 'network', 'ends'];
+  const sorted = [...checks].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
+  return { ok: checks.every((c) => c.ok), checks: sorted };
 }

@@ -84,7 +84,10 @@ export class JobService {
       },
       'jobs.preempt': async ({ id }) => {
         if (!this.runner.running.includes(id))
-          throw new AppError('conflict', `Job ${id} is not running, so there is nothing to pre-empt.`);
+          throw new AppError(
+            'conflict',
+            `Job ${id} is not running in this agent, so there is nothing to pre-empt here. A job started with \`rigshare job run\` stops with Ctrl-C in its terminal.`,
+          );
         const out = await this.runner.preempt(id);
         return { id, status: out.status };
       },

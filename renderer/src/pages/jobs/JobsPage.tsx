@@ -31,6 +31,8 @@ export function JobsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [detail, setDetail] = useState<JobDetail | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [preempting, setPreempting] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
   useEffect(startJobRows, []);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -163,6 +165,24 @@ export function JobsPage() {
                 ))}
               </tbody>
             </table>
+          )}
+          {detail.status === 'running' && (
+            <div className="actions">
+              <button
+                data-testid="job-preempt"
+                disabled={preempting}
+                onClick={() => {
+                  setPreempting(true);
+                  getClient()
+                    .call('jobs.preempt', { id: detail.id })
+                    .catch((err: Error) => setActionError(err.message))
+                    .finally(() => setPreempting(false));
+                }}
+              >
+                {preempting ? t('preempting') : t('preempt')}
+              </button>
+              {actionError && <span className="error">{actionError}</span>}
+            </div>
           )}
           <h3 style={{ margin: 0 }}>{detail.status === 'running' ? t('liveLog') : t('log')}</h3>
           <LiveLog jobId={detail.id} live={detail.status === 'running' || detail.status === 'pulling'} />
