@@ -115,7 +115,16 @@ export function registerJobCommand(program: Command): void {
       process.exitCode = 2;
       return;
     }
-    const ctx = await openJobContext(resolveDataDir(opts.dataDir), opts.allowRegistry);
+    let ctx: JobContext;
+    try {
+      ctx = await openJobContext(resolveDataDir(opts.dataDir), opts.allowRegistry);
+    } catch (err) {
+      const reason = (err as Error).message;
+      const result: JobResult = { status: 'failed', exitCode: null, reason, logTail: '', outputs: [], durationMs: 0 };
+      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
+      process.exitCode = 1;
+      return;
+    }
     if (!opts.json) {
       ctx.events.on('job.log', (l) => (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${l.line}\n`));
     }

@@ -27,7 +27,18 @@ export function registerSelfTestCommand(program: Command): void {
       .option('--json', 'print {ok, checks:[{group, name, ok, detail}]} as JSON')
       .option('--image <ref>', 'probe with this pinned image instead of one built from the local busybox'),
   ).action(async (opts: { json?: boolean; image?: string; dataDir?: string }) => {
-    const ctx = await openJobContext(resolveDataDir(opts.dataDir), opts.image ? [imageRegistry(opts.image)] : []);
+    let ctx: Awaited<ReturnType<typeof openJobContext>>;
+    try {
+      ctx = await openJobContext(resolveDataDir(opts.dataDir), opts.image ? [imageRegistry(opts.image)] : []);
+    } catch (err) {
+      const report: SelfTestReport = {
+        ok: false,
+        checks: [{ group: 'privileges', name: 'engine', ok: false, detail: (err as Error).message }],
+      };
+      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatSelfTest(report)}\n`);
+      process.exitCode = 1;
+      return;
+    }
     try {
       const docker = ctx.engine.requireDocker();
       let image = opts.image;

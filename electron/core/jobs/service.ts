@@ -49,19 +49,37 @@ export class JobService {
     });
   }
 
-  /** Reconciles with the engine after a restart; an unreachable engine is retried at the next start. */
+  private reconciled = false;
+  private stopWatching: (() => void) | null = null;
+
+  /**
+   * Reconciles with the engine after a restart. When the engine is not up yet, it happens as soon
+   * as the engine answers, so orphans of a crash never outlive their lease unnoticed.
+   */
   async start(): Promise<void> {
-    if (!this.options.engine.docker) return;
+    const onStatus = (status: { reachable: boolean }): void => {
+      if (status.reachable) void this.reconcileOnce();
+    };
+    this.options.engine.on('status', onStatus);
+    this.stopWatching = () => this.options.engine.off('status', onStatus);
+    await this.reconcileOnce();
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    if (this.reconciled || !this.options.engine.docker) return;
+    this.reconciled = true;
     try {
       const { reattached, cleaned } = await this.runner.reconcile();
       if (reattached.length + cleaned.length > 0)
         this.options.log.info({ reattached, cleaned }, 'reconciled jobs after a restart');
     } catch (err) {
+      this.reconciled = false;
       this.options.log.warn({ err: (err as Error).message }, 'could not reconcile jobs with the engine');
     }
   }
 
   stop(): void {
+    this.stopWatching?.();
     this.db.close();
   }
 
