@@ -216,11 +216,6 @@ export class WorkLoop {
     try {
       const spec = await this.withResume(offer);
       this.set({ state: 'running' });
-      this.progress(
-        job,
-        null,
-        offer.checkpoint ? `resumed from checkpoint ${offer.checkpoint.sha256.slice(0, 12)}` : 'started',
-      );
       const gpus = Number((offer.spec.resources as { gpus?: number }).gpus ?? 0);
       outcome = await this.o.runner.run(spec, {
         // The lease id is unique per attempt, so a job that comes back to this rig gets a fresh ledger row.
@@ -228,6 +223,11 @@ export class WorkLoop {
         gpuUuids: this.o.gpuUuids.slice(0, gpus),
         onContainer: (id) => {
           job.containerId = id;
+          // Reported once the container exists, so the report never delays the start.
+          const resumed = offer.checkpoint
+            ? `resumed from checkpoint ${offer.checkpoint.sha256.slice(0, 12)}`
+            : 'started';
+          this.progress(job, null, resumed);
         },
       });
     } catch (err) {
