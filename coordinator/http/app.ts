@@ -77,11 +77,9 @@ export function buildApp(ctx: CoordinatorContext): FastifyInstance {
           : status === 500
             ? 'internal'
             : 'bad_request';
-    return reply
-      .code(status)
-      .send({
-        error: { code, message: status === 500 ? 'Internal error; the request changed nothing.' : err.message },
-      });
+    return reply.code(status).send({
+      error: { code, message: status === 500 ? 'Internal error; the request changed nothing.' : err.message },
+    });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url}` } }),
