@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { leftovers, shJob, startRig, type Rig } from './harness';
+import { leftovers, shJob, startRig, testImage, type Rig } from './harness';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -41,5 +41,27 @@ describe('job runner basics', () => {
     const out = await rig.run(shJob('true', { inputs: [{ path: 'a', base64: 'aGk=', sha256: '0'.repeat(64) }] }));
     expect(out.status).toBe('rejected');
     expect(out.reason).toMatch(/does not match its sha256/);
+  });
+
+  it('pulls a missing image by digest from the registry, reporting progress, and confirms the digest', async () => {
+    const image = testImage('setuid');
+    await rig.docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => {});
+    const out = await rig.run({ ...shJob('true'), image, command: ['/bin/true'] });
+    expect(out.status).toBe('succeeded');
+    const pulls = rig.progress.filter((p) => p.jobId === out.jobId && p.status === 'pulling' && p.pull);
+    expect(pulls.length).toBeGreaterThan(0);
+    expect(pulls.some((p) => /Pull complete|Downloaded newer image|Digest/.test(p.message ?? ''))).toBe(true);
+    const info = await rig.docker.getImage(image).inspect();
+    expect(info.RepoDigests).toContain(image);
+  });
+
+  it('fails a job whose digest the registry does not have', async () => {
+    const wrong = testImage('busybox').replace(/@sha256:.*/, `@sha256:${'e'.repeat(64)}`);
+    const out = await rig.run({ ...shJob('true'), image: wrong });
+    expect(out.status).toBe('failed');
+    expect(out.reason).toMatch(/Pulling .* failed|manifest unknown|not found/i);
   });
 });
