@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const t of targets) t.close();
   for (const s of servers) s.close();
-  expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+  expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
   await rig.close();
 });
 

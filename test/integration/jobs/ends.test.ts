@@ -8,7 +8,7 @@ beforeAll(async () => {
   rig = await startRig({ graceSeconds: 2 });
 });
 afterAll(async () => {
-  expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+  expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
   await rig.close();
 });
 

@@ -34,6 +34,8 @@ export interface Rig {
   progress: JobProgress[];
   logs: JobLogLine[];
   run(spec: unknown, options?: RunOptions): Promise<RunOutcome>;
+  /** Whether a job id belongs to this rig's ledger. */
+  owns(jobId: string): boolean;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startRig(
     progress,
     logs,
     run: (spec, runOptions) => runner.run(spec, runOptions),
+    owns: (jobId) => ledger.get(jobId) !== null,
     close: async () => {
       engine.stop();
       db.close();
@@ -92,11 +95,22 @@ export function shJob(
   };
 }
 
-/** Every engine object any job left behind (there should be none). */
-export async function leftovers(docker: Docker): Promise<{ containers: number; volumes: number; networks: number }> {
+/**
+ * Engine objects left behind by jobs (there should be none). With `owns`, only jobs of that
+ * ledger count, so other work on the same engine cannot disturb the check.
+ */
+export async function leftovers(
+  docker: Docker,
+  owns: (jobId: string) => boolean = () => true,
+): Promise<{ containers: number; volumes: number; networks: number }> {
   const filters = { label: [JOB_LABEL] };
-  const containers = await docker.listContainers({ all: true, filters });
+  const mine = (labels: Record<string, string> | null | undefined): boolean => owns(labels?.[JOB_LABEL] ?? '');
+  const containers = (await docker.listContainers({ all: true, filters })).filter((c) => mine(c.Labels));
   const { Volumes } = await docker.listVolumes({ filters });
-  const networks = await docker.listNetworks({ filters });
-  return { containers: containers.length, volumes: (Volumes ?? []).length, networks: networks.length };
+  const networks = (await docker.listNetworks({ filters })).filter((n) => mine(n.Labels));
+  return {
+    containers: containers.length,
+    volumes: (Volumes ?? []).filter((v) => mine(v.Labels)).length,
+    networks: networks.length,
+  };
 }

@@ -81,7 +81,7 @@ describe('recovery after the agent is killed -9', () => {
       expect(job.events.filter((e) => e.type === 'finished')).toHaveLength(1);
       expect(job.events.map((e) => e.type)).toContain('reattached');
       await expect(rig.docker.getContainer(containerId).inspect()).rejects.toMatchObject({ statusCode: 404 });
-      expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+      expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
     } finally {
       await rig.close();
     }
@@ -100,7 +100,7 @@ describe('recovery after the agent is killed -9', () => {
       expect(job.status).toBe('failed');
       expect(job.reason).toMatch(/lease/);
       await expect(rig.docker.getContainer(containerId).inspect()).rejects.toMatchObject({ statusCode: 404 });
-      expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+      expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
       // Reconciling again changes nothing: no duplicate result.
       await rig.runner.reconcile();
       expect(rig.ledger.get('expired')!.events.filter((e) => e.type === 'finished')).toHaveLength(1);
@@ -129,7 +129,7 @@ describe('recovery after the agent is killed -9', () => {
         expect(out?.status).toBe('succeeded');
         expect(out?.logTail).toContain(site.body.trim());
         expect(await new HostEgress().guard.rules('egress-reattach')).toEqual([]);
-        expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+        expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
       } finally {
         await rig.close();
       }

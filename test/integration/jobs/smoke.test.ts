@@ -34,7 +34,7 @@ describe('job runner basics', () => {
       { path: 'sub/y', bytes: 2, sha256: createHash('sha256').update('x\n').digest('hex') },
     ]);
     expect(rig.ledger.get(out.jobId)?.status).toBe('succeeded');
-    expect(await leftovers(rig.docker)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
   });
 
   it('rejects an input whose sha256 does not match, before anything runs', async () => {
