@@ -121,7 +121,7 @@ export class Agent {
       'gpu.list': async ({ refresh }) => this.gpu.list(refresh ?? false),
       'gpu.telemetry': async ({ sinceMs }) => this.gpu.history(sinceMs),
       'readiness.check': async () => this.gpu.readiness(),
-      'earnings.estimate': async (request) => this.gpu.estimate(request),
+      'earnings.estimate': async (request) => this.gpu.estimate(request, (gpuKey) => this.network.liveOffers(gpuKey)),
       ...this.jobs.handlers(),
       ...networkHandlers(this.network),
       ...walletHandlers(this.wallet),

@@ -8,6 +8,7 @@ import { runReadiness } from '../readiness/run-checks';
 import { detectGpus, DEFAULT_TOOL_TIMEOUT_MS } from './detect';
 import { estimateFor } from './estimator';
 import { loadMarketData, type MarketData } from './market-data';
+import type { RateCardEntry } from '../../../shared/earnings/rate-card';
 import { defaultRunner, type Runner } from './nvidia';
 import { GpuTelemetry } from './telemetry';
 
@@ -67,9 +68,28 @@ export class GpuService {
     return { checks: await runReadiness(this.options.engine, inventory, this.options.dataDir), at: Date.now() };
   }
 
-  async estimate(request: EstimateRequest): Promise<EstimateView> {
+  /**
+   * `liveOffers` come from a joined network's published rates; they replace the bundled card's
+   * figures for that network.
+   */
+  async estimate(
+    request: EstimateRequest,
+    liveOffers: (gpuKey: string) => Promise<RateCardEntry[]> = async () => [],
+  ): Promise<EstimateView> {
     const inventory = await this.list(false);
     this.market ??= loadMarketData(this.options.resourcesDir);
-    return estimateFor(request, inventory.gpus, this.options.settings(), this.market);
+    const gpuKey = request.gpuKey ?? inventory.gpus[0]?.key;
+    const live = gpuKey ? await liveOffers(gpuKey) : [];
+    const market: MarketData =
+      live.length === 0
+        ? this.market
+        : {
+            ...this.market,
+            rateCard: {
+              ...this.market.rateCard,
+              entries: [...live, ...this.market.rateCard.entries.filter((e) => !live.some((l) => l.network === e.network))],
+            },
+          };
+    return estimateFor(request, inventory.gpus, this.options.settings(), market);
   }
 }

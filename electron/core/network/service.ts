@@ -30,6 +30,8 @@ import { CoordinatorRefused, CoordinatorUnreachable } from './errors';
 import { localCoordinatorDir, readJoinState, writeJoinState, type JoinState } from './join-state';
 import { Outbox } from './outbox';
 import { WorkLoop, type LoopStatus } from './work-loop';
+import { offersFromMarketRates } from '../../../shared/earnings/live-rates';
+import type { RateCardEntry } from '../../../shared/earnings/rate-card';
 
 export interface NetworkServiceOptions {
   dataDir: string;
@@ -454,6 +456,16 @@ export class NetworkService {
     } catch {
       return null;
     }
+  }
+
+  /** The joined network's live rates as estimator offers; none before Join or when it is silent. */
+  async liveOffers(gpuKey: string): Promise<RateCardEntry[]> {
+    const state = this.state;
+    if (!state?.joined) return [];
+    const rates = await this.rates();
+    if (!rates) return [];
+    const url = state.network === 'local' ? (this.local?.url ?? 'local') : state.network;
+    return offersFromMarketRates(rates, gpuKey, { name: state.name, url });
   }
 
   /** Starts the built-in local network's coordinator, with its data under the agent's data dir. */
