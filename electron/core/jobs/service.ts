@@ -11,6 +11,7 @@ import type { PartialHandlers } from '../handlers';
 import { ledgerPath, openLedgerDb } from '../ledger/database';
 import { JobLedger } from '../ledger/job-ledger';
 import type { Logger } from '../log/logger';
+import { buildProbeImage } from './probe-image';
 import { JobRunner, type RunOptions, type RunOutcome } from './runner';
 
 export interface JobServiceOptions {
@@ -81,6 +82,11 @@ export class JobService {
   stop(): void {
     this.stopWatching?.();
     this.db.close();
+  }
+
+  /** A trusted image built on this machine from its busybox, for work that needs no registry. */
+  buildLocalImage(): Promise<string> {
+    return buildProbeImage(this.options.engine.requireDocker());
   }
 
   run(spec: unknown, options?: RunOptions): Promise<RunOutcome> {

@@ -234,7 +234,16 @@ export class NetworkService {
 
       // 3. Benchmark in the sandbox.
       report('benchmark', 'running', 'Running the benchmark job in the sandbox');
-      const image = info.benchmarkImage ?? process.env.RIGSHARE_BENCHMARK_IMAGE ?? null;
+      let image = info.benchmarkImage ?? process.env.RIGSHARE_BENCHMARK_IMAGE ?? null;
+      let localImageId: string | undefined;
+      if (!image && req.network === 'local') {
+        // "This machine" has no registry: build the benchmark image from the host's own busybox,
+        // so a newcomer sees the whole flow with nothing to download.
+        localImageId = await this.o.jobs.buildLocalImage().catch((err: Error) => {
+          throw new StepFailed('benchmark', err.message, 'Install busybox-static (apt install busybox-static), then press Join again.');
+        });
+        image = `rigshare-local@${localImageId}`;
+      }
       if (!image) {
         throw new StepFailed(
           'benchmark',
@@ -242,7 +251,7 @@ export class NetworkService {
           'Ask the network operator to set one, or set RIGSHARE_BENCHMARK_IMAGE to a pinned image (name@sha256:…).',
         );
       }
-      const result = await this.o.jobs.run(benchmarkSpec(image), { jobId: `benchmark-${Date.now()}` });
+      const result = await this.o.jobs.run(benchmarkSpec(image), { jobId: `benchmark-${Date.now()}`, localImageId });
       let benchmark;
       try {
         benchmark = benchmarkFromResult(result, Date.now());
