@@ -27,7 +27,9 @@ function bundleIsFresh() {
   } catch {
     return false;
   }
-  return SOURCE_DIRS.every((dir) => !fs.existsSync(path.join(root, dir)) || newestSourceMtime(path.join(root, dir)) <= built);
+  return SOURCE_DIRS.every(
+    (dir) => !fs.existsSync(path.join(root, dir)) || newestSourceMtime(path.join(root, dir)) <= built,
+  );
 }
 
 if (bundleIsFresh()) {

@@ -60,7 +60,8 @@ export function compileContract(sourceFile: string, contractName: string): Compi
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length) throw new Error(`Solidity compile of ${fileName} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
+  if (errors.length)
+    throw new Error(`Solidity compile of ${fileName} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   const unit = output.contracts?.[fileName]?.[contractName];
   if (!unit) throw new Error(`${fileName} has no contract named ${contractName}`);
   const compiled: CompiledContract = {

@@ -66,7 +66,10 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
   if (options.dataDir) fs.mkdirSync(dbPath!, { recursive: true, mode: 0o700 });
   const accounts = [
     { secretKey: treasury.privateKey, balance: toHexWei(parseEther('1000')) },
-    ...(options.extraAccounts ?? []).map((a) => ({ secretKey: a.secretKey, balance: toHexWei(a.balanceWei ?? parseEther('100')) })),
+    ...(options.extraAccounts ?? []).map((a) => ({
+      secretKey: a.secretKey,
+      balance: toHexWei(a.balanceWei ?? parseEther('100')),
+    })),
   ];
   // Loaded on demand: the chain is large and only the local network's coordinator needs it.
   const { default: ganache } = await import('ganache');
@@ -94,7 +97,12 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
 
   const signer = new NonceManager(treasury.connect(provider));
   const compiled = compileRigshareToken();
-  const deploy = async (name: string, symbol: string, decimals: number, from: Wallet | NonceManager): Promise<{ address: string; block: number }> => {
+  const deploy = async (
+    name: string,
+    symbol: string,
+    decimals: number,
+    from: Wallet | NonceManager,
+  ): Promise<{ address: string; block: number }> => {
     const factory = new ContractFactory(compiled.abi as never, compiled.bytecode, from);
     const contract = await factory.deploy(name, symbol, decimals);
     const receipt = await contract.deploymentTransaction()!.wait();

@@ -15,8 +15,14 @@ export interface SettlementChain {
   confirmations: number;
 }
 
-export function connectSettlementChain(input: Omit<SettlementChain, 'provider' | 'treasury'> & { treasuryKey: string }): SettlementChain {
-  const provider = new JsonRpcProvider(input.rpcUrl, input.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+export function connectSettlementChain(
+  input: Omit<SettlementChain, 'provider' | 'treasury'> & { treasuryKey: string },
+): SettlementChain {
+  const provider = new JsonRpcProvider(input.rpcUrl, input.chainId, {
+    staticNetwork: true,
+    batchMaxCount: 1,
+    cacheTimeout: -1,
+  });
   provider.pollingInterval = 250;
   const { treasuryKey, ...rest } = input;
   return { ...rest, provider, treasury: new Wallet(treasuryKey, provider) };

@@ -26,7 +26,11 @@ export function settlementFromEnv(input: { sharedDatabase: boolean }, env = proc
         rpcUrl: env.RIGSHARE_CHAIN_RPC,
         chainId: Number(env.RIGSHARE_CHAIN_ID),
         treasuryKey: env.RIGSHARE_TREASURY_KEY!,
-        token: { address: env.RIGSHARE_TOKEN_ADDRESS!, symbol: env.RIGSHARE_TOKEN_SYMBOL ?? 'USDC', decimals: Number(env.RIGSHARE_TOKEN_DECIMALS ?? 6) },
+        token: {
+          address: env.RIGSHARE_TOKEN_ADDRESS!,
+          symbol: env.RIGSHARE_TOKEN_SYMBOL ?? 'USDC',
+          decimals: Number(env.RIGSHARE_TOKEN_DECIMALS ?? 6),
+        },
         fromBlock: Number(env.RIGSHARE_TOKEN_FROM_BLOCK ?? 0),
         explorerTxUrl: env.RIGSHARE_EXPLORER_TX_URL ?? null,
         confirmations: Number(env.RIGSHARE_CONFIRMATIONS ?? 12),

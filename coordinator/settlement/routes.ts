@@ -40,7 +40,8 @@ export function registerSettlementRoutes(app: FastifyInstance, ctx: CoordinatorC
     const s = settlementOf(ctx);
     if (!s) throw unavailable();
     const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-    if (!token || !sameSecret(token, s.adminToken)) throw new ProtocolError(401, 'unauthorized', 'Settling needs the operator token from the data dir.');
+    if (!token || !sameSecret(token, s.adminToken))
+      throw new ProtocolError(401, 'unauthorized', 'Settling needs the operator token from the data dir.');
     return s.settleNow();
   });
 }

@@ -41,11 +41,20 @@ export function writeSettleHandle(dataDir: string, url: string, token: string): 
   fs.writeFileSync(file, JSON.stringify({ url, token }), { mode: 0o600 });
 }
 
-export async function startSettlement(ctx: CoordinatorContext, dataDir: string, config: SettlementConfig = {}): Promise<Settlement> {
+export async function startSettlement(
+  ctx: CoordinatorContext,
+  dataDir: string,
+  config: SettlementConfig = {},
+): Promise<Settlement> {
   let dev: DevChain | null = null;
   let chain = config.chain;
   if (!chain) {
-    const local = await startLocalChain({ dataDir, chainId: ctx.config.chainId, token: ctx.config.token, ...config.devChain });
+    const local = await startLocalChain({
+      dataDir,
+      chainId: ctx.config.chainId,
+      token: ctx.config.token,
+      ...config.devChain,
+    });
     dev = local.dev;
     chain = local.chain;
   }

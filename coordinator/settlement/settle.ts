@@ -44,17 +44,34 @@ export function settle(ctx: CoordinatorContext, chain: SettlementChain, options:
   return next;
 }
 
-async function settleOnce(ctx: CoordinatorContext, chain: SettlementChain, options: SettleOptions): Promise<SettleReport> {
+async function settleOnce(
+  ctx: CoordinatorContext,
+  chain: SettlementChain,
+  options: SettleOptions,
+): Promise<SettleReport> {
   await ensureSettlementSchema(ctx.db);
-  const report: SettleReport = { created: await createStatements(ctx, chain, options.minimumPayout), confirmed: [], pending: [], failed: [] };
-  const open = (await ctx.db.query(`SELECT * FROM settlements WHERE status IN ('created', 'sent') ORDER BY created_at, statement_id`)).rows;
+  const report: SettleReport = {
+    created: await createStatements(ctx, chain, options.minimumPayout),
+    confirmed: [],
+    pending: [],
+    failed: [],
+  };
+  const open = (
+    await ctx.db.query(
+      `SELECT * FROM settlements WHERE status IN ('created', 'sent') ORDER BY created_at, statement_id`,
+    )
+  ).rows;
   for (const row of open) {
     try {
       const outcome = await payStatement(ctx, chain, row, options);
       (outcome === 'confirmed' ? report.confirmed : report.pending).push(String(row.statement_id));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await ctx.db.query('UPDATE settlements SET last_error = $2, updated_at = $3 WHERE statement_id = $1', [row.statement_id, message.slice(0, 500), ctx.now()]);
+      await ctx.db.query('UPDATE settlements SET last_error = $2, updated_at = $3 WHERE statement_id = $1', [
+        row.statement_id,
+        message.slice(0, 500),
+        ctx.now(),
+      ]);
       report.failed.push({ statementId: String(row.statement_id), error: message });
     }
   }
@@ -97,14 +114,20 @@ async function createStatements(ctx: CoordinatorContext, chain: SettlementChain,
           now,
         ],
       );
-      for (const j of jobs) await tx.query('INSERT INTO settled_jobs (job_id, statement_id) VALUES ($1, $2)', [j.job_id, id]);
+      for (const j of jobs)
+        await tx.query('INSERT INTO settled_jobs (job_id, statement_id) VALUES ($1, $2)', [j.job_id, id]);
       created.push(id);
     }
     return created;
   });
 }
 
-async function payStatement(ctx: CoordinatorContext, chain: SettlementChain, row: Row, options: SettleOptions): Promise<'confirmed' | 'pending'> {
+async function payStatement(
+  ctx: CoordinatorContext,
+  chain: SettlementChain,
+  row: Row,
+  options: SettleOptions,
+): Promise<'confirmed' | 'pending'> {
   const id = String(row.statement_id);
   const hashes = (typeof row.tx_hashes === 'string' ? JSON.parse(row.tx_hashes) : row.tx_hashes) as string[];
   // Did any transfer already sent for this statement make it? Then it is paid; never send again.
@@ -127,7 +150,10 @@ async function payStatement(ctx: CoordinatorContext, chain: SettlementChain, row
   const bump = (v: bigint): bigint => (v * 125n ** BigInt(attempts)) / 100n ** BigInt(attempts);
   const maxPriority = bump(fees.maxPriorityFeePerGas ?? 1_000_000_000n);
   const maxFee = bump((fees.maxFeePerGas ?? 2_000_000_000n) + maxPriority);
-  const data = tokenContract(chain).interface.encodeFunctionData('transfer', [row.payout_address, BigInt(int(row.amount))]);
+  const data = tokenContract(chain).interface.encodeFunctionData('transfer', [
+    row.payout_address,
+    BigInt(int(row.amount)),
+  ]);
   const signed = await chain.treasury.signTransaction({
     type: 2,
     chainId: chain.chainId,
@@ -145,23 +171,42 @@ async function payStatement(ctx: CoordinatorContext, chain: SettlementChain, row
     `UPDATE settlements SET status = 'sent', tx_hash = $2, tx_hashes = $3, attempts = attempts + 1, updated_at = $4 WHERE statement_id = $1`,
     [id, hash, JSON.stringify([...hashes, hash]), ctx.now()],
   );
-  const send = options.broadcast ?? ((tx: string, c: SettlementChain) => c.provider.broadcastTransaction(tx).then(() => undefined));
+  const send =
+    options.broadcast ??
+    ((tx: string, c: SettlementChain) => c.provider.broadcastTransaction(tx).then(() => undefined));
   await send(signed, chain);
   const receipt = await chain.provider.waitForTransaction(hash, 1, options.waitMs ?? 30_000).catch(() => null);
   if (receipt?.status === 1) return confirm(ctx, chain, { ...row, tx_nonce: nonce }, hash);
-  if (receipt && receipt.status === 0) throw new Error(`The transfer ${hash} was mined but failed (is the treasury short of tokens?). It will be retried on a new nonce.`);
+  if (receipt && receipt.status === 0)
+    throw new Error(
+      `The transfer ${hash} was mined but failed (is the treasury short of tokens?). It will be retried on a new nonce.`,
+    );
   return 'pending';
 }
 
 async function allocateNonce(ctx: CoordinatorContext, chain: SettlementChain, statementId: string): Promise<number> {
   const pending = await chain.provider.getTransactionCount(chain.treasury.address, 'pending');
-  const top = (await ctx.db.query(`SELECT MAX(tx_nonce) AS n FROM settlements WHERE token_address = $1 AND status <> 'confirmed'`, [chain.token.address])).rows[0];
+  const top = (
+    await ctx.db.query(
+      `SELECT MAX(tx_nonce) AS n FROM settlements WHERE token_address = $1 AND status <> 'confirmed'`,
+      [chain.token.address],
+    )
+  ).rows[0];
   const nonce = Math.max(pending, top?.n === null || top?.n === undefined ? 0 : int(top.n) + 1);
-  await ctx.db.query('UPDATE settlements SET tx_nonce = $2, updated_at = $3 WHERE statement_id = $1', [statementId, nonce, ctx.now()]);
+  await ctx.db.query('UPDATE settlements SET tx_nonce = $2, updated_at = $3 WHERE statement_id = $1', [
+    statementId,
+    nonce,
+    ctx.now(),
+  ]);
   return nonce;
 }
 
-async function confirm(ctx: CoordinatorContext, chain: SettlementChain, row: Row, txHash: string): Promise<'confirmed'> {
+async function confirm(
+  ctx: CoordinatorContext,
+  chain: SettlementChain,
+  row: Row,
+  txHash: string,
+): Promise<'confirmed'> {
   const jobs = (typeof row.jobs === 'string' ? JSON.parse(row.jobs) : row.jobs) as { jobId: string; net: number }[];
   const payload: SettlementStatement = {
     ...makeStamp(chain.chainId, ctx.now(), randomNonce),
@@ -178,18 +223,21 @@ async function confirm(ctx: CoordinatorContext, chain: SettlementChain, row: Row
     txHash,
   };
   const envelope: SignedStatement = await signPayload(ctx.secrets.signer, payload);
-  await ctx.db.query(`UPDATE settlements SET status = 'confirmed', tx_hash = $2, envelope = $3, last_error = NULL, updated_at = $4 WHERE statement_id = $1`, [
-    row.statement_id,
-    txHash,
-    JSON.stringify(envelope),
-    ctx.now(),
-  ]);
+  await ctx.db.query(
+    `UPDATE settlements SET status = 'confirmed', tx_hash = $2, envelope = $3, last_error = NULL, updated_at = $4 WHERE statement_id = $1`,
+    [row.statement_id, txHash, JSON.stringify(envelope), ctx.now()],
+  );
   return 'confirmed';
 }
 
 /** Signed statements for one node, newest first. */
 export async function statementsFor(ctx: CoordinatorContext, nodeId: string): Promise<SignedStatement[]> {
   await ensureSettlementSchema(ctx.db);
-  const rows = (await ctx.db.query(`SELECT envelope FROM settlements WHERE node_id = $1 AND status = 'confirmed' ORDER BY created_at DESC`, [nodeId])).rows;
+  const rows = (
+    await ctx.db.query(
+      `SELECT envelope FROM settlements WHERE node_id = $1 AND status = 'confirmed' ORDER BY created_at DESC`,
+      [nodeId],
+    )
+  ).rows;
   return rows.map((r) => (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as SignedStatement);
 }

@@ -73,7 +73,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!hostAllowed(req.headers.host, boundPort)) {
-      return refuse(req, reply, 403, 'forbidden', 'Host not allowed. Open the dashboard by its 127.0.0.1 or localhost address.');
+      return refuse(
+        req,
+        reply,
+        403,
+        'forbidden',
+        'Host not allowed. Open the dashboard by its 127.0.0.1 or localhost address.',
+      );
     }
     if (!originAllowed(req.headers.origin, req.headers.host)) {
       return refuse(req, reply, 403, 'forbidden', 'Cross-site request refused.');
@@ -88,7 +94,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
     const cookie = parseCookies(req.headers.cookie)[AUTH_COOKIE];
     if (!tokensMatch(bearer, token) && !tokensMatch(cookie, token)) {
-      return refuse(req, reply, 401, 'unauthorized', 'Missing or wrong dashboard token. Open the URL the agent printed.');
+      return refuse(
+        req,
+        reply,
+        401,
+        'unauthorized',
+        'Missing or wrong dashboard token. Open the URL the agent printed.',
+      );
     }
   });
 
@@ -106,9 +118,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { method } = req.params as { method: string };
     const result = await agent.call(method, req.body ?? {});
     if ('error' in result) {
-      const status = { bad_request: 400, not_found: 404, unauthorized: 401, forbidden: 403, conflict: 409, unavailable: 503, timeout: 504 }[
-        result.error.code as string
-      ];
+      const status = {
+        bad_request: 400,
+        not_found: 404,
+        unauthorized: 401,
+        forbidden: 403,
+        conflict: 409,
+        unavailable: 503,
+        timeout: 504,
+      }[result.error.code as string];
       return reply.code(status ?? 500).send(result);
     }
     return reply.send(result);

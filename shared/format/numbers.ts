@@ -1,9 +1,7 @@
 /** All number and money formatting goes through Intl so every locale reads its own way. */
 
 export function formatMoney(amount: number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(
-    amount,
-  );
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
 }
 
 export function formatNumber(value: number, locale: string, maximumFractionDigits = 1): string {

@@ -37,7 +37,13 @@ export const Settings = z
     exchangeRateOverrides: z.partialRecord(CurrencyCode, z.number().positive().max(1e7)).default({}),
     /** Registries (host[:port]) that job images may come from; `*` allows any. */
     registryAllowlist: z
-      .array(z.string().min(1).max(253).regex(/^(\*|[A-Za-z0-9.-]+(:\d+)?)$/, 'must be a registry host, like ghcr.io or 127.0.0.1:5000'))
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(253)
+          .regex(/^(\*|[A-Za-z0-9.-]+(:\d+)?)$/, 'must be a registry host, like ghcr.io or 127.0.0.1:5000'),
+      )
       .max(64)
       .default(['docker.io', 'ghcr.io', 'nvcr.io']),
     /** Where payouts are checked: the network that pays, and optionally the chain it pays on. */

@@ -1,7 +1,17 @@
 import { formatUnits } from '../protocol/money';
 
 /** The columns of the tax export, in order. One row per job earning, one per payout. */
-export const CSV_COLUMNS = ['type', 'date', 'job_id', 'statement_id', 'tx_hash', 'amount_units', 'amount', 'token', 'status'] as const;
+export const CSV_COLUMNS = [
+  'type',
+  'date',
+  'job_id',
+  'statement_id',
+  'tx_hash',
+  'amount_units',
+  'amount',
+  'token',
+  'status',
+] as const;
 
 export interface CsvEarning {
   jobId: string;
@@ -25,14 +35,38 @@ function cell(value: string): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function walletCsv(input: { earnings: CsvEarning[]; payouts: CsvPayout[]; token: { symbol: string; decimals: number } }): string {
+export function walletCsv(input: {
+  earnings: CsvEarning[];
+  payouts: CsvPayout[];
+  token: { symbol: string; decimals: number };
+}): string {
   const { symbol, decimals } = input.token;
   const rows: string[][] = [];
   for (const e of input.earnings) {
-    rows.push(['earning', new Date(e.completedAt).toISOString(), e.jobId, e.statementId ?? '', '', String(e.net), formatUnits(e.net, decimals), symbol, e.statementId ? 'settled' : 'accrued']);
+    rows.push([
+      'earning',
+      new Date(e.completedAt).toISOString(),
+      e.jobId,
+      e.statementId ?? '',
+      '',
+      String(e.net),
+      formatUnits(e.net, decimals),
+      symbol,
+      e.statementId ? 'settled' : 'accrued',
+    ]);
   }
   for (const p of input.payouts) {
-    rows.push(['payout', new Date(p.periodTo).toISOString(), '', p.statementId, p.txHash, String(p.amount), formatUnits(p.amount, decimals), symbol, p.status]);
+    rows.push([
+      'payout',
+      new Date(p.periodTo).toISOString(),
+      '',
+      p.statementId,
+      p.txHash,
+      String(p.amount),
+      formatUnits(p.amount, decimals),
+      symbol,
+      p.status,
+    ]);
   }
   return [CSV_COLUMNS.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n') + '\r\n';
 }
@@ -60,6 +94,9 @@ export function parseWalletCsv(text: string): Record<(typeof CSV_COLUMNS)[number
       } else cur += ch;
     }
     cells.push(cur);
-    return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) as Record<(typeof CSV_COLUMNS)[number], string>;
+    return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) as Record<
+      (typeof CSV_COLUMNS)[number],
+      string
+    >;
   });
 }

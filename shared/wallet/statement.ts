@@ -38,7 +38,10 @@ export const SettlementStatement = Stamp.extend({
 }).strict();
 export type SettlementStatement = z.infer<typeof SettlementStatement>;
 
-export const SignedStatement = z.object({ payload: SettlementStatement, signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/) });
+export const SignedStatement = z.object({
+  payload: SettlementStatement,
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/),
+});
 export type SignedStatement = z.infer<typeof SignedStatement>;
 
 export const StatementsResponse = z.object({ statements: z.array(SignedStatement) });

@@ -30,7 +30,14 @@ async function main(): Promise<void> {
   const payout = Wallet.createRandom().address;
   const token = getAddress(`0x${'12'.repeat(20)}`);
 
-  const rows = Array.from({ length: JOBS }, (_, i) => ({ jobId: `job_${i.toString(36).padStart(8, '0')}`, completedAt: 1_700_000_000_000 + i * 1000, gpuMs: 60_000, gross: 1100 + (i % 97), fee: 100, net: 1000 + (i % 97) }));
+  const rows = Array.from({ length: JOBS }, (_, i) => ({
+    jobId: `job_${i.toString(36).padStart(8, '0')}`,
+    completedAt: 1_700_000_000_000 + i * 1000,
+    gpuMs: 60_000,
+    gross: 1100 + (i % 97),
+    fee: 100,
+    net: 1000 + (i % 97),
+  }));
   earnings.recordMany(rows);
 
   const statements: SignedStatement[] = [];
@@ -56,7 +63,18 @@ async function main(): Promise<void> {
       txHash,
     };
     statements.push(await signPayload(network, payload));
-    transfers.set(txHash, [{ txHash, logIndex: 0, blockNumber: 100 + p, blockHash: `0x${'ab'.repeat(32)}`, token, from: treasury, to: payout, amount: BigInt(amount) }]);
+    transfers.set(txHash, [
+      {
+        txHash,
+        logIndex: 0,
+        blockNumber: 100 + p,
+        blockHash: `0x${'ab'.repeat(32)}`,
+        token,
+        from: treasury,
+        to: payout,
+        amount: BigInt(amount),
+      },
+    ]);
   }
 
   const head = { number: 100 + PAYOUTS + 10, finalized: null };
@@ -88,8 +106,12 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
   if (verified !== PAYOUTS || sum <= 0) throw new Error(`expected ${PAYOUTS} verified payouts, got ${verified}`);
   console.log(`payouts ${PAYOUTS}, ledger jobs ${JOBS}`);
-  console.log(`baseline (ledger lookups only): ${(baselineMs / 1000).toFixed(2)} s total, ${((baselineMs * 1000) / PAYOUTS).toFixed(1)} µs per payout`);
-  console.log(`three-way verification:        ${(fullMs / 1000).toFixed(2)} s total, ${((fullMs * 1000) / PAYOUTS).toFixed(1)} µs per payout`);
+  console.log(
+    `baseline (ledger lookups only): ${(baselineMs / 1000).toFixed(2)} s total, ${((baselineMs * 1000) / PAYOUTS).toFixed(1)} µs per payout`,
+  );
+  console.log(
+    `three-way verification:        ${(fullMs / 1000).toFixed(2)} s total, ${((fullMs * 1000) / PAYOUTS).toFixed(1)} µs per payout`,
+  );
   console.log(`ratio verification / baseline: ${(fullMs / baselineMs).toFixed(1)}x (signature recovery dominates)`);
 }
 

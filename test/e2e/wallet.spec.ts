@@ -26,7 +26,13 @@ let payoutAddress: string;
 let owed = 0;
 const jobIds: string[] = [];
 
-const GPU = { index: 0, model: 'NVIDIA GeForce RTX 4090', key: 'rtx-4090', vramMiB: 24_564, uuid: 'GPU-4f1c0e5a-0000-0000-0000-000000000001' };
+const GPU = {
+  index: 0,
+  model: 'NVIDIA GeForce RTX 4090',
+  key: 'rtx-4090',
+  vramMiB: 24_564,
+  uuid: 'GPU-4f1c0e5a-0000-0000-0000-000000000001',
+};
 const BENCH = { score: 1234.5, durationMs: 900, version: 'v1', outputSha256: 'a'.repeat(64), at: 1 };
 const IMAGE = `127.0.0.1:5000/rigshare/busybox@sha256:${'b'.repeat(64)}`;
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rigshare-${prefix}-`));
@@ -59,7 +65,12 @@ async function api<T>(method: string, body: unknown = {}): Promise<T> {
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   const coordDir = tempDir('e2e-coord');
-  coord = await startCoordinator({ dataDir: coordDir, port: 0, config: { sweepIntervalMs: 500 }, log: pino({ level: 'silent' }) });
+  coord = await startCoordinator({
+    dataDir: coordDir,
+    port: 0,
+    config: { sweepIntervalMs: 500 },
+    log: pino({ level: 'silent' }),
+  });
   await startSettlement(coord.ctx, coordDir, { devChain: { blockIntervalMs: 300 }, minimumPayout: 1, waitMs: 10_000 });
 
   const dataDir = tempDir('e2e-wallet');
@@ -75,14 +86,28 @@ test.beforeAll(async () => {
   const node = new CoordinatorClient({ baseUrl: coord.url, identity });
   await node.info();
   await node.login();
-  await node.register({ gpus: [GPU], benchmark: BENCH, priceFloorPerGpuHour: 100_000, slaTier: 'silver', payoutAddress, agentVersion: 'e2e' });
+  await node.register({
+    gpus: [GPU],
+    benchmark: BENCH,
+    priceFloorPerGpuHour: 100_000,
+    slaTier: 'silver',
+    payoutAddress,
+    agentVersion: 'e2e',
+  });
   const db = openLedgerDb(path.join(dataDir, 'ledger.sqlite'));
   const earnings = new EarningsStore(db);
   for (let i = 0; i < 3; i++) {
     const jobId = await submitJob();
     const offer = await node.lease(0);
     if (!offer || offer.jobId !== jobId) throw new Error('the rig did not lease the submitted job');
-    const result = { status: 'succeeded' as const, exitCode: 0, reason: null, logTail: 'ok\n', outputs: [{ path: 'out.txt', bytes: 3, sha256: 'c'.repeat(64) }], durationMs: 2000 + i * 500 };
+    const result = {
+      status: 'succeeded' as const,
+      exitCode: 0,
+      reason: null,
+      logTail: 'ok\n',
+      outputs: [{ path: 'out.txt', bytes: 3, sha256: 'c'.repeat(64) }],
+      durationMs: 2000 + i * 500,
+    };
     const done = await node.complete(offer.leaseId, { idempotencyKey: key(), result });
     earnings.record(done.receipt);
     jobIds.push(offer.jobId);

@@ -19,19 +19,33 @@ export function registerSettleSubcommand(coordinator: Command, defaultDir: () =>
       try {
         handle = JSON.parse(fs.readFileSync(path.join(dataDir, SETTLE_FILE), 'utf8')) as { url: string; token: string };
       } catch {
-        process.stderr.write(`No settling coordinator for ${dataDir}. Start it first: rigshare coordinator --data-dir ${dataDir}\n`);
+        process.stderr.write(
+          `No settling coordinator for ${dataDir}. Start it first: rigshare coordinator --data-dir ${dataDir}\n`,
+        );
         process.exitCode = 1;
         return;
       }
       let res: Response;
       try {
-        res = await fetch(`${handle.url}/v1/admin/settle`, { method: 'POST', headers: { authorization: `Bearer ${handle.token}` }, signal: AbortSignal.timeout(120_000) });
+        res = await fetch(`${handle.url}/v1/admin/settle`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${handle.token}` },
+          signal: AbortSignal.timeout(120_000),
+        });
       } catch {
-        process.stderr.write(`The coordinator at ${handle.url} is not running. Start it: rigshare coordinator --data-dir ${dataDir}\n`);
+        process.stderr.write(
+          `The coordinator at ${handle.url} is not running. Start it: rigshare coordinator --data-dir ${dataDir}\n`,
+        );
         process.exitCode = 1;
         return;
       }
-      const body = (await res.json().catch(() => null)) as { created?: string[]; confirmed?: string[]; pending?: string[]; failed?: { statementId: string; error: string }[]; error?: { message: string } } | null;
+      const body = (await res.json().catch(() => null)) as {
+        created?: string[];
+        confirmed?: string[];
+        pending?: string[];
+        failed?: { statementId: string; error: string }[];
+        error?: { message: string };
+      } | null;
       if (!res.ok || !body || body.error) {
         process.stderr.write(`Settlement refused: ${body?.error?.message ?? `HTTP ${res.status}`}\n`);
         process.exitCode = 1;
@@ -39,7 +53,9 @@ export function registerSettleSubcommand(coordinator: Command, defaultDir: () =>
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(body)}\n`);
       else {
-        process.stdout.write(`New statements: ${body.created?.length ?? 0}; paid: ${body.confirmed?.length ?? 0}; waiting: ${body.pending?.length ?? 0}; failed: ${body.failed?.length ?? 0}\n`);
+        process.stdout.write(
+          `New statements: ${body.created?.length ?? 0}; paid: ${body.confirmed?.length ?? 0}; waiting: ${body.pending?.length ?? 0}; failed: ${body.failed?.length ?? 0}\n`,
+        );
         for (const f of body.failed ?? []) process.stdout.write(`  ${f.statementId}: ${f.error}\n`);
       }
       if (body.failed?.length) process.exitCode = 2;

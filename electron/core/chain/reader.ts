@@ -5,7 +5,10 @@ import type { ChainHead, ChainTransfer } from './types';
 
 /** The chain could not be asked: the wallet view says so, and nothing else stops. */
 export class ChainUnavailable extends Error {
-  constructor(readonly rpcUrl: string, cause: unknown) {
+  constructor(
+    readonly rpcUrl: string,
+    cause: unknown,
+  ) {
     super(
       `The chain RPC at ${rpcUrl} did not answer (${describe(cause)}). Balances and payout checks wait until it does; check the RPC URL in Settings or your connection.`,
     );
@@ -21,7 +24,9 @@ function describe(err: unknown): string {
 /** Wrong network behind the URL: refusing is safer than reading someone else's chain. */
 export class ChainMismatch extends Error {
   constructor(expected: number, actual: number) {
-    super(`The RPC URL serves chain ${actual}, but payouts are on chain ${expected}. Fix the RPC URL or the chain id in Settings.`);
+    super(
+      `The RPC URL serves chain ${actual}, but payouts are on chain ${expected}. Fix the RPC URL or the chain id in Settings.`,
+    );
     this.name = 'ChainMismatch';
   }
 }
@@ -45,10 +50,17 @@ export class ChainReader {
   readonly provider: JsonRpcProvider;
   private checkedChain = false;
 
-  constructor(readonly config: ChainConfig, timeoutMs = 5_000) {
+  constructor(
+    readonly config: ChainConfig,
+    timeoutMs = 5_000,
+  ) {
     const req = new FetchRequest(config.rpcUrl);
     req.timeout = timeoutMs;
-    this.provider = new JsonRpcProvider(req, config.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    this.provider = new JsonRpcProvider(req, config.chainId, {
+      staticNetwork: true,
+      batchMaxCount: 1,
+      cacheTimeout: -1,
+    });
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -116,7 +128,15 @@ export class ChainReader {
   }
 }
 
-function toTransfer(log: { transactionHash: string; index: number; blockNumber: number; blockHash: string; address: string; topics: readonly string[]; data: string }): ChainTransfer {
+function toTransfer(log: {
+  transactionHash: string;
+  index: number;
+  blockNumber: number;
+  blockHash: string;
+  address: string;
+  topics: readonly string[];
+  data: string;
+}): ChainTransfer {
   return {
     txHash: log.transactionHash,
     logIndex: log.index,

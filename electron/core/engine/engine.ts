@@ -81,11 +81,20 @@ export class ContainerEngine extends EventEmitter<EngineEvents> {
     this.candidate = discoverSocket(this.discovery);
     if (!this.candidate) {
       this.client = null;
-      return this.setStatus(unreachable(null, 'No Docker engine socket was found. Install Docker (Linux: the docker.io package; Windows and macOS: Docker Desktop), start it, and Rigshare will pick it up.'));
+      return this.setStatus(
+        unreachable(
+          null,
+          'No Docker engine socket was found. Install Docker (Linux: the docker.io package; Windows and macOS: Docker Desktop), start it, and Rigshare will pick it up.',
+        ),
+      );
     }
     this.client = dockerFor(this.candidate);
     try {
-      const v = (await this.client.version()) as { Version?: string; ApiVersion?: string; Components?: { Name?: string }[] };
+      const v = (await this.client.version()) as {
+        Version?: string;
+        ApiVersion?: string;
+        Components?: { Name?: string }[];
+      };
       const podman = (v.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
       return this.setStatus({
         socket: this.candidate.address,
@@ -140,7 +149,12 @@ export class ContainerEngine extends EventEmitter<EngineEvents> {
       this.stream = null;
       if (this.stopped) return;
       this.log.warn('Lost the Docker engine event stream; reconnecting');
-      this.setStatus(unreachable(this.candidate, 'The Docker engine stopped answering. Rigshare retries on its own; check that Docker is running.'));
+      this.setStatus(
+        unreachable(
+          this.candidate,
+          'The Docker engine stopped answering. Rigshare retries on its own; check that Docker is running.',
+        ),
+      );
       this.scheduleRetry();
     };
     stream.on('end', lost);

@@ -87,7 +87,10 @@ export class GpuService {
             ...this.market,
             rateCard: {
               ...this.market.rateCard,
-              entries: [...live, ...this.market.rateCard.entries.filter((e) => !live.some((l) => l.network === e.network))],
+              entries: [
+                ...live,
+                ...this.market.rateCard.entries.filter((e) => !live.some((l) => l.network === e.network)),
+              ],
             },
           };
     return estimateFor(request, inventory.gpus, this.options.settings(), market);

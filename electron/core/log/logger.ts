@@ -46,7 +46,14 @@ function scrubbing(target: NodeJS.WritableStream): Writable {
   });
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /** A terse line for people watching a headless rig: `12:00:01 info  agent ready`. */
 function humanLine(line: string): string {

@@ -240,7 +240,11 @@ export class NetworkService {
         // "This machine" has no registry: build the benchmark image from the host's own busybox,
         // so a newcomer sees the whole flow with nothing to download.
         localImageId = await this.o.jobs.buildLocalImage().catch((err: Error) => {
-          throw new StepFailed('benchmark', err.message, 'Install busybox-static (apt install busybox-static), then press Join again.');
+          throw new StepFailed(
+            'benchmark',
+            err.message,
+            'Install busybox-static (apt install busybox-static), then press Join again.',
+          );
         });
         image = `rigshare-local@${localImageId}`;
       }

@@ -26,7 +26,9 @@ export class EarningsStore {
        VALUES (@jobId, @leaseId, @completedAt, @gpuMs, @gross, @fee, @net, @receipt)`,
     );
     this.byId = db.prepare(`SELECT net FROM job_earnings WHERE job_id = ?`).pluck();
-    this.range = db.prepare(`SELECT job_id AS jobId, completed_at AS completedAt, gpu_ms AS gpuMs, gross, fee, net FROM job_earnings ORDER BY completed_at`);
+    this.range = db.prepare(
+      `SELECT job_id AS jobId, completed_at AS completedAt, gpu_ms AS gpuMs, gross, fee, net FROM job_earnings ORDER BY completed_at`,
+    );
     this.totals = db.prepare(`SELECT COUNT(*) AS jobs, COALESCE(SUM(net), 0) AS net FROM job_earnings`);
   }
 

@@ -26,11 +26,14 @@ export class NetworkPayoutFeed {
 
   async statements(): Promise<SignedStatement[]> {
     if (!this.token || this.token.expiresAt - 30_000 < Date.now()) await this.login();
-    return StatementsResponse.parse(await this.send('GET', '/nodes/me/statements', undefined, this.token!.value)).statements;
+    return StatementsResponse.parse(await this.send('GET', '/nodes/me/statements', undefined, this.token!.value))
+      .statements;
   }
 
   private async login(): Promise<void> {
-    const { nonce } = AuthNonceResponse.parse(await this.send('POST', '/auth/nonce', { address: this.identity.address }));
+    const { nonce } = AuthNonceResponse.parse(
+      await this.send('POST', '/auth/nonce', { address: this.identity.address }),
+    );
     const env = await signPayload(this.identity, {
       kind: 'login' as const,
       address: this.identity.address,
@@ -46,7 +49,10 @@ export class NetworkPayoutFeed {
   private async send(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
     const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${API_PREFIX}${path}`, {
       method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(this.timeoutMs),
     });

@@ -8,7 +8,10 @@ import type { EarningsStore } from './earnings-store';
 import type { StatementStore, StoredPayout } from './statement-store';
 import { verifyPayout } from './verify';
 
-export type ChainState = { state: 'ok'; head: number } | { state: 'unavailable'; message: string } | { state: 'unconfigured'; message: string };
+export type ChainState =
+  | { state: 'ok'; head: number }
+  | { state: 'unavailable'; message: string }
+  | { state: 'unconfigured'; message: string };
 
 export interface PayoutServiceOptions {
   statements: StatementStore;
@@ -53,7 +56,9 @@ export class PayoutService {
     const reader = this.o.reader();
     const payoutAddress = this.o.payoutAddress();
     if (!reader || !payoutAddress) {
-      const message = !reader ? 'No chain is configured for payouts yet.' : 'No payout address yet: set up the wallet first.';
+      const message = !reader
+        ? 'No chain is configured for payouts yet.'
+        : 'No payout address yet: set up the wallet first.';
       return { chain: { state: 'unconfigured', message }, payouts: this.list() };
     }
     try {
@@ -69,7 +74,8 @@ export class PayoutService {
         if (!transfers) transfers = await reader.txTransfers(p.txHash);
         const statement = p.envelope.payload;
         const recovered = recoverSigner(p.envelope.payload, p.envelope.signature);
-        const signatureValid = !!signer && recovered === getAddress(signer) && statement.chainId === reader.config.chainId;
+        const signatureValid =
+          !!signer && recovered === getAddress(signer) && statement.chainId === reader.config.chainId;
         results.push({
           statementId: p.statementId,
           result: verifyPayout({

@@ -89,7 +89,7 @@ export class StatementStore {
   saveCheck(statementId: string, result: VerificationResult, at = Date.now()): void {
     const prior = this.get(statementId);
     // Remember the block the transfer was last seen in; a reorg is "seen before, gone now".
-    const seen = result.blockHash ?? (result.status === 'reverted' ? prior?.seenBlockHash ?? null : null);
+    const seen = result.blockHash ?? (result.status === 'reverted' ? (prior?.seenBlockHash ?? null) : null);
     this.update.run({
       id: statementId,
       status: result.status,

@@ -56,7 +56,8 @@ export function verifyPayout(input: VerifyInput): VerificationResult {
   const genuine = toUs.filter((t) => same(t.token, expected.token) && same(t.from, expected.treasury));
   if (genuine.length === 0) {
     if (toUs.some((t) => !same(t.token, expected.token))) reasons.add('wrong_token');
-    if (toUs.some((t) => same(t.token, expected.token) && !same(t.from, expected.treasury))) reasons.add('wrong_sender');
+    if (toUs.some((t) => same(t.token, expected.token) && !same(t.from, expected.treasury)))
+      reasons.add('wrong_sender');
   }
   const chainAmount = genuine.length ? genuine.reduce((sum, t) => sum + t.amount, 0n) : null;
   if (chainAmount !== null && chainAmount !== BigInt(statement.amount)) reasons.add('chain_amount');

@@ -17,9 +17,7 @@ export function quarantineFile(filePath: string, reason: string, now = new Date(
 }
 
 export type ReadOutcome =
-  | { kind: 'missing' }
-  | { kind: 'ok'; value: unknown }
-  | { kind: 'unparseable'; reason: string };
+  { kind: 'missing' } | { kind: 'ok'; value: unknown } | { kind: 'unparseable'; reason: string };
 
 export function readJsonFile(filePath: string): ReadOutcome {
   let text: string;

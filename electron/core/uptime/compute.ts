@@ -29,7 +29,10 @@ function dayStart(t: number): number {
  * gap is no longer than the allowed interval and the rig was not paused. Everything else is a
  * stretch of downtime, later named by cause.
  */
-export function creditSpans(beats: CreditedBeat[], maxGapMs: number): { credited: [number, number][]; down: { from: number; to: number; paused: boolean }[] } {
+export function creditSpans(
+  beats: CreditedBeat[],
+  maxGapMs: number,
+): { credited: [number, number][]; down: { from: number; to: number; paused: boolean }[] } {
   const sorted = [...beats].sort((a, b) => a.at - b.at);
   const credited: [number, number][] = [];
   const down: { from: number; to: number; paused: boolean }[] = [];
@@ -73,7 +76,7 @@ export function computeUptime(input: UptimeInput): { days: UptimeDay[]; incident
   for (const [a0, b0] of credited) {
     const a = Math.max(a0, input.from);
     const b = Math.min(b0, input.now);
-    for (let t = a; t < b; ) {
+    for (let t = a; t < b;) {
       const end = Math.min(b, dayStart(t) + DAY_MS);
       perDay.set(dayStart(t), (perDay.get(dayStart(t)) ?? 0) + (end - t));
       total += end - t;

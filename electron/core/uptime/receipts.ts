@@ -3,7 +3,8 @@ import { MAX_CLOCK_SKEW_MS } from '../../../shared/protocol/constants';
 import { HeartbeatReceipt } from '../../../shared/protocol/messages';
 import { recoverSigner } from '../../../shared/protocol/signing';
 
-export type ReceiptRejection = 'malformed' | 'forged' | 'wrong_chain' | 'wrong_node' | 'unknown_heartbeat' | 'replayed' | 'stale';
+export type ReceiptRejection =
+  'malformed' | 'forged' | 'wrong_chain' | 'wrong_node' | 'unknown_heartbeat' | 'replayed' | 'stale';
 
 export interface ReceiptContext {
   /** The coordinator key this node pinned when it joined. */

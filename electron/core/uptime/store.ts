@@ -17,11 +17,17 @@ export class UptimeStore {
       sentAt: db.prepare(`SELECT at FROM uptime_heartbeats WHERE nonce = ?`).pluck(),
       stateOf: db.prepare(`SELECT state FROM uptime_heartbeats WHERE nonce = ?`).pluck(),
       have: db.prepare(`SELECT 1 FROM uptime_receipts WHERE nonce = ? OR heartbeat_nonce = ?`).pluck(),
-      receipt: db.prepare(`INSERT OR IGNORE INTO uptime_receipts (nonce, heartbeat_nonce, received_at, paused, envelope_json) VALUES (?, ?, ?, ?, ?)`),
+      receipt: db.prepare(
+        `INSERT OR IGNORE INTO uptime_receipts (nonce, heartbeat_nonce, received_at, paused, envelope_json) VALUES (?, ?, ?, ?, ?)`,
+      ),
       reject: db.prepare(`INSERT INTO uptime_rejections (at, reason) VALUES (?, ?)`),
-      beats: db.prepare(`SELECT received_at AS at, paused FROM uptime_receipts WHERE received_at >= ? ORDER BY received_at`),
+      beats: db.prepare(
+        `SELECT received_at AS at, paused FROM uptime_receipts WHERE received_at >= ? ORDER BY received_at`,
+      ),
       local: db.prepare(`SELECT at, outcome FROM uptime_heartbeats WHERE at >= ? ORDER BY at`),
-      counts: db.prepare(`SELECT (SELECT COUNT(*) FROM uptime_receipts) AS accepted, (SELECT COUNT(*) FROM uptime_rejections) AS rejected`),
+      counts: db.prepare(
+        `SELECT (SELECT COUNT(*) FROM uptime_receipts) AS accepted, (SELECT COUNT(*) FROM uptime_rejections) AS rejected`,
+      ),
     };
   }
 
@@ -31,7 +37,11 @@ export class UptimeStore {
   }
 
   /** Checks a receipt and keeps it if it is genuine; a rejection is counted, never credited. */
-  acceptReceipt(envelope: unknown, ctx: Omit<ReceiptContext, 'sentAt' | 'alreadyHave'>, now = Date.now()): ReceiptCheck {
+  acceptReceipt(
+    envelope: unknown,
+    ctx: Omit<ReceiptContext, 'sentAt' | 'alreadyHave'>,
+    now = Date.now(),
+  ): ReceiptCheck {
     const res = checkReceipt(envelope, {
       ...ctx,
       sentAt: (n) => (this.stmts.sentAt.get(n) as number | undefined) ?? undefined,
@@ -43,7 +53,8 @@ export class UptimeStore {
     }
     const r: HeartbeatReceipt = res.receipt;
     const paused = this.stmts.stateOf.get(r.heartbeatNonce) === 'paused' ? 1 : 0;
-    const inserted = this.stmts.receipt.run(r.nonce, r.heartbeatNonce, r.receivedAt, paused, JSON.stringify(envelope)).changes === 1;
+    const inserted =
+      this.stmts.receipt.run(r.nonce, r.heartbeatNonce, r.receivedAt, paused, JSON.stringify(envelope)).changes === 1;
     if (!inserted) {
       this.stmts.reject.run(now, 'replayed');
       return { ok: false, reason: 'replayed' };
@@ -52,7 +63,10 @@ export class UptimeStore {
   }
 
   credited(from: number): CreditedBeat[] {
-    return (this.stmts.beats.all(from) as { at: number; paused: number }[]).map((b) => ({ at: b.at, paused: b.paused === 1 }));
+    return (this.stmts.beats.all(from) as { at: number; paused: number }[]).map((b) => ({
+      at: b.at,
+      paused: b.paused === 1,
+    }));
   }
 
   local(from: number): LocalBeat[] {

@@ -71,9 +71,17 @@ export const walletMethods = defineMethods({
    * but the updated state. The full recovery phrase never crosses this boundary.
    */
   'wallet.confirmBackup': {
-    input: z.object({ password: z.string().min(1).max(1024), words: z.record(z.string().regex(/^\d{1,2}$/), z.string().max(16)) }).strict(),
+    input: z
+      .object({
+        password: z.string().min(1).max(1024),
+        words: z.record(z.string().regex(/^\d{1,2}$/), z.string().max(16)),
+      })
+      .strict(),
     output: WalletView,
   },
   'wallet.exportCsv': { input: z.object({}).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
-  'wallet.uptime': { input: z.object({ days: z.number().int().min(1).max(90).default(30) }).strict(), output: UptimeReport },
+  'wallet.uptime': {
+    input: z.object({ days: z.number().int().min(1).max(90).default(30) }).strict(),
+    output: UptimeReport,
+  },
 });

@@ -34,13 +34,25 @@ export interface PaidNetwork {
 export async function paidNetwork(settlement: SettlementConfig = {}): Promise<PaidNetwork> {
   const coord = await coordinator({});
   // Settlement is attached after start so the core coordinator stays as its own tests run it.
-  await startSettlement(coord.ctx, coord.dir, { devChain: { blockIntervalMs: 0 }, minimumPayout: 1, waitMs: 5_000, ...settlement });
+  await startSettlement(coord.ctx, coord.dir, {
+    devChain: { blockIntervalMs: 0 },
+    minimumPayout: 1,
+    waitMs: 5_000,
+    ...settlement,
+  });
   const identity = Wallet.createRandom() as unknown as Wallet;
   const payout = Wallet.createRandom() as unknown as Wallet;
   const node = new CoordinatorClient({ baseUrl: coord.url, identity });
   await node.info();
   await node.login();
-  await node.register({ gpus: [GPU], benchmark: BENCH, priceFloorPerGpuHour: 100_000, slaTier: 'silver', payoutAddress: payout.address, agentVersion: 'test' });
+  await node.register({
+    gpus: [GPU],
+    benchmark: BENCH,
+    priceFloorPerGpuHour: 100_000,
+    slaTier: 'silver',
+    payoutAddress: payout.address,
+    agentVersion: 'test',
+  });
   const ledgerDir = tempDir('node-ledger');
   const db = openLedgerDb(path.join(ledgerDir, 'ledger.sqlite'));
   const earnings = new EarningsStore(db);
@@ -70,7 +82,13 @@ export async function paidNetwork(settlement: SettlementConfig = {}): Promise<Pa
     payouts(reader) {
       const r = reader ?? new ChainReader(chainConfig);
       readers.push(r);
-      return new PayoutService({ statements, earnings, reader: () => r, networkSigner: () => coord.address, payoutAddress: () => payout.address });
+      return new PayoutService({
+        statements,
+        earnings,
+        reader: () => r,
+        networkSigner: () => coord.address,
+        payoutAddress: () => payout.address,
+      });
     },
     async runJobs(n) {
       const ids: string[] = [];

@@ -46,7 +46,9 @@ describe('settlement on the local dev chain', () => {
     const first = await net.payouts().checkAll();
     expect(first.chain.state).toBe('ok');
     expect(first.payouts[0]!.status).toBe('pending');
-    expect(first.payouts[0]!.confirmations).toBeLessThan(net.chainConfig.finality.mode === 'confirmations' ? net.chainConfig.finality.confirmations : 1);
+    expect(first.payouts[0]!.confirmations).toBeLessThan(
+      net.chainConfig.finality.mode === 'confirmations' ? net.chainConfig.finality.confirmations : 1,
+    );
 
     await dev.mine(3);
     const second = await net.payouts().checkAll();
@@ -138,7 +140,9 @@ describe('payouts that must not verify', () => {
     const stranger = Wallet.createRandom().connect(provider);
     await (await treasury.sendTransaction({ to: stranger.address, value: parseEther('1') })).wait();
     await (await token.getFunction('transfer')(stranger.address, BigInt(owed))).wait();
-    const fromStranger = await (await (token.connect(stranger) as Contract).getFunction('transfer')(net.payout.address, BigInt(owed))).wait();
+    const fromStranger = await (
+      await (token.connect(stranger) as Contract).getFunction('transfer')(net.payout.address, BigInt(owed))
+    ).wait();
 
     // The treasury sends a look-alike token contract.
     const otherAddr = await dev.deployToken('USDC', 6, treasury as unknown as Wallet);

@@ -15,7 +15,10 @@ interface Answer {
   headers: http.IncomingHttpHeaders;
 }
 
-function request(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+function request(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
@@ -78,7 +81,12 @@ describe('dashboard server', () => {
   });
 
   it('refuses a request without the token', async () => {
-    const res = await request(server.port, { method: 'POST', path: '/api/system.info', headers: { host, 'content-type': 'application/json' }, body: '{}' });
+    const res = await request(server.port, {
+      method: 'POST',
+      path: '/api/system.info',
+      headers: { host, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body).error.code).toBe('unauthorized');
     expect((await request(server.port, { path: '/', headers: { host } })).status).toBe(401);
@@ -149,7 +157,8 @@ describe('dashboard server', () => {
     ws.on('message', (m) => seen.push(JSON.parse(String(m))));
     await new Promise((r) => ws.on('open', r));
     await call('settings.update', { currency: 'PHP' });
-    for (let i = 0; i < 50 && !seen.some((e) => e.event === 'data.changed'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !seen.some((e) => e.event === 'data.changed'); i += 1)
+      await new Promise((r) => setTimeout(r, 20));
     ws.close();
     expect(seen[0]).toMatchObject({ event: 'agent.status' });
     expect(seen).toContainEqual({ event: 'data.changed', payload: { topic: 'settings' } });

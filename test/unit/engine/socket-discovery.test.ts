@@ -17,7 +17,9 @@ function env(over: Partial<DiscoveryEnv> & { files?: Record<string, string>; soc
 
 describe('Docker engine socket discovery', () => {
   it('prefers DOCKER_HOST over everything else', () => {
-    const found = discoverSocket(env({ env: { DOCKER_HOST: 'unix:///custom/docker.sock' }, sockets: ['/var/run/docker.sock'] }));
+    const found = discoverSocket(
+      env({ env: { DOCKER_HOST: 'unix:///custom/docker.sock' }, sockets: ['/var/run/docker.sock'] }),
+    );
     expect(found).toEqual({ address: '/custom/docker.sock', source: 'DOCKER_HOST' });
   });
 
@@ -39,7 +41,9 @@ describe('Docker engine socket discovery', () => {
 
   it('falls back to the Linux default socket, then rootless, then Podman', () => {
     expect(discoverSocket(env({ sockets: ['/var/run/docker.sock'] }))?.address).toBe('/var/run/docker.sock');
-    expect(discoverSocket(env({ env: { XDG_RUNTIME_DIR: '/run/user/1000' }, sockets: ['/run/user/1000/docker.sock'] }))).toEqual({
+    expect(
+      discoverSocket(env({ env: { XDG_RUNTIME_DIR: '/run/user/1000' }, sockets: ['/run/user/1000/docker.sock'] })),
+    ).toEqual({
       address: '/run/user/1000/docker.sock',
       source: 'default',
     });
@@ -50,10 +54,13 @@ describe('Docker engine socket discovery', () => {
   });
 
   it('uses Docker Desktop paths on macOS and the named pipe on Windows', () => {
-    expect(discoverSocket(env({ platform: 'darwin', home: '/Users/ada', sockets: ['/Users/ada/.docker/run/docker.sock'] }))?.address).toBe(
-      '/Users/ada/.docker/run/docker.sock',
+    expect(
+      discoverSocket(env({ platform: 'darwin', home: '/Users/ada', sockets: ['/Users/ada/.docker/run/docker.sock'] }))
+        ?.address,
+    ).toBe('/Users/ada/.docker/run/docker.sock');
+    expect(discoverSocket(env({ platform: 'win32', home: 'C:\\Users\\ada' }))?.address).toBe(
+      'npipe:////./pipe/docker_engine',
     );
-    expect(discoverSocket(env({ platform: 'win32', home: 'C:\\Users\\ada' }))?.address).toBe('npipe:////./pipe/docker_engine');
   });
 
   it('reports nothing when no engine is installed, and ignores a corrupt docker config', () => {

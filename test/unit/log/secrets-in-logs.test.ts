@@ -50,6 +50,8 @@ describe('secrets never reach the log file', () => {
   it('keeps ordinary text, addresses and hashes shorter than a key', () => {
     const address = '0x52908400098527886E0F7030069857D2E4169EE7';
     expect(scrubText(`payout to ${address}`)).toBe(`payout to ${address}`);
-    expect(scrubText('the quick brown fox jumps over the lazy dog')).toBe('the quick brown fox jumps over the lazy dog');
+    expect(scrubText('the quick brown fox jumps over the lazy dog')).toBe(
+      'the quick brown fox jumps over the lazy dog',
+    );
   });
 });

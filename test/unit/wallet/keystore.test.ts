@@ -44,7 +44,10 @@ describe('wallet creation and backup', () => {
     expect(HDNodeWallet.fromPhrase(mnemonic).address).toBe(info.address);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(1);
-    const onDisk = fs.readdirSync(w.paths.dir).map((f) => fs.readFileSync(path.join(w.paths.dir, f), 'utf8')).join('\n');
+    const onDisk = fs
+      .readdirSync(w.paths.dir)
+      .map((f) => fs.readFileSync(path.join(w.paths.dir, f), 'utf8'))
+      .join('\n');
     expect(onDisk).not.toContain(mnemonic);
     expect(onDisk.toLowerCase()).not.toContain(HDNodeWallet.fromPhrase(mnemonic).privateKey.slice(2));
     expect(fs.statSync(w.paths.keystore).mode & 0o777).toBe(0o600);
@@ -75,7 +78,9 @@ describe('wallet creation and backup', () => {
   });
 
   it('uses scrypt N = 2^17 unless a test asks for less by name', async () => {
-    const json = JSON.parse(await encryptSigner(Wallet.createRandom(), 'pw', { insecureTestScryptN: TEST_N })) as { Crypto: { kdfparams: { n: number } } };
+    const json = JSON.parse(await encryptSigner(Wallet.createRandom(), 'pw', { insecureTestScryptN: TEST_N })) as {
+      Crypto: { kdfparams: { n: number } };
+    };
     expect(json.Crypto.kdfparams.n).toBe(TEST_N);
     expect(PRODUCTION_SCRYPT_N).toBe(131072);
     const prod = new WalletService({ dataDir: dir });
@@ -99,7 +104,14 @@ describe('imports and watch-only', () => {
 
   it('rejects invalid words, keys, addresses and short passwords', async () => {
     const w = service();
-    expect(await codeOf(w.importMnemonic('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon', 'password123'))).toBe('bad_mnemonic');
+    expect(
+      await codeOf(
+        w.importMnemonic(
+          'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon',
+          'password123',
+        ),
+      ),
+    ).toBe('bad_mnemonic');
     expect(await codeOf(w.importPrivateKey('0x1234', 'password123'))).toBe('bad_key');
     expect(await codeOf(w.create('short'))).toBe('weak_password');
     expect(() => w.watch('0xnot-an-address')).toThrow(/not an Ethereum address/);

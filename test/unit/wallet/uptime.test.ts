@@ -26,13 +26,21 @@ describe('uptime by the gap rule', () => {
     const gapped = beats.filter((b) => b.at <= T0 + 20 * 60_000 || b.at >= T0 + 30 * 60_000);
     const res = computeUptime({ beats: gapped, local: [], maxGapMs: MAX_GAP, from: T0, now: T0 + 60 * 60_000 });
     expect(res.creditedMs).toBe(50 * 60_000);
-    expect(res.incidents).toEqual([{ from: T0 + 20 * 60_000, to: T0 + 30 * 60_000, durationMs: 10 * 60_000, cause: 'agent_stopped' }]);
+    expect(res.incidents).toEqual([
+      { from: T0 + 20 * 60_000, to: T0 + 30 * 60_000, durationMs: 10 * 60_000, cause: 'agent_stopped' },
+    ]);
   });
 
   it('a gap just over the allowed interval earns nothing; one at it earns all', () => {
     const at = (ms: number) => ({ at: T0 + ms, paused: false });
-    expect(computeUptime({ beats: [at(0), at(MAX_GAP)], local: [], maxGapMs: MAX_GAP, from: T0, now: T0 + MAX_GAP }).creditedMs).toBe(MAX_GAP);
-    expect(computeUptime({ beats: [at(0), at(MAX_GAP + 1)], local: [], maxGapMs: MAX_GAP, from: T0, now: T0 + MAX_GAP + 1 }).creditedMs).toBe(0);
+    expect(
+      computeUptime({ beats: [at(0), at(MAX_GAP)], local: [], maxGapMs: MAX_GAP, from: T0, now: T0 + MAX_GAP })
+        .creditedMs,
+    ).toBe(MAX_GAP);
+    expect(
+      computeUptime({ beats: [at(0), at(MAX_GAP + 1)], local: [], maxGapMs: MAX_GAP, from: T0, now: T0 + MAX_GAP + 1 })
+        .creditedMs,
+    ).toBe(0);
   });
 
   it('names incidents from the local ledger: offline, paused by the user, agent stopped', () => {
@@ -99,7 +107,12 @@ describe('receipts', () => {
   });
 
   const nonce = () => crypto.randomBytes(16).toString('hex');
-  function receipt(signer: { signMessage(m: string): Promise<string> }, heartbeatNonce: string, at: number, over: Record<string, unknown> = {}) {
+  function receipt(
+    signer: { signMessage(m: string): Promise<string> },
+    heartbeatNonce: string,
+    at: number,
+    over: Record<string, unknown> = {},
+  ) {
     return signPayload(signer, {
       nonce: nonce(),
       timestamp: at,
@@ -120,7 +133,10 @@ describe('receipts', () => {
     expect(store.acceptReceipt(r, ctx)).toMatchObject({ ok: true });
     expect(store.acceptReceipt(r, ctx)).toEqual({ ok: false, reason: 'replayed' });
     // A second, freshly signed receipt for the same heartbeat is a replay of that heartbeat.
-    expect(store.acceptReceipt(await receipt(coordinator, hb, T0 + 50), ctx)).toEqual({ ok: false, reason: 'replayed' });
+    expect(store.acceptReceipt(await receipt(coordinator, hb, T0 + 50), ctx)).toEqual({
+      ok: false,
+      reason: 'replayed',
+    });
     expect(store.credited(0)).toHaveLength(1);
     expect(store.counts()).toEqual({ accepted: 1, rejected: 2 });
   });
@@ -133,10 +149,21 @@ describe('receipts', () => {
     const genuine = await receipt(coordinator, hb, T0);
     const tampered = { ...genuine, payload: { ...genuine.payload, receivedAt: T0 + 1 } };
     expect(store.acceptReceipt(tampered, ctx)).toEqual({ ok: false, reason: 'forged' });
-    expect(store.acceptReceipt(await receipt(coordinator, hb, T0, { nodeAddress: Wallet.createRandom().address }), ctx)).toEqual({ ok: false, reason: 'wrong_node' });
-    expect(store.acceptReceipt(await receipt(coordinator, hb, T0, { chainId: 1 }), ctx)).toEqual({ ok: false, reason: 'wrong_chain' });
-    expect(store.acceptReceipt(await receipt(coordinator, nonce(), T0), ctx)).toEqual({ ok: false, reason: 'unknown_heartbeat' });
-    expect(store.acceptReceipt(await receipt(coordinator, hb, T0 + 10 * 60_000), ctx)).toEqual({ ok: false, reason: 'stale' });
+    expect(
+      store.acceptReceipt(await receipt(coordinator, hb, T0, { nodeAddress: Wallet.createRandom().address }), ctx),
+    ).toEqual({ ok: false, reason: 'wrong_node' });
+    expect(store.acceptReceipt(await receipt(coordinator, hb, T0, { chainId: 1 }), ctx)).toEqual({
+      ok: false,
+      reason: 'wrong_chain',
+    });
+    expect(store.acceptReceipt(await receipt(coordinator, nonce(), T0), ctx)).toEqual({
+      ok: false,
+      reason: 'unknown_heartbeat',
+    });
+    expect(store.acceptReceipt(await receipt(coordinator, hb, T0 + 10 * 60_000), ctx)).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     expect(store.acceptReceipt({ payload: {}, signature: 'x' }, ctx)).toEqual({ ok: false, reason: 'malformed' });
     expect(store.credited(0)).toEqual([]);
   });

@@ -44,7 +44,12 @@ export function BackupFlow({ challenge, onDone }: { challenge: number[]; onDone:
       ))}
       <label>
         {t('backup.password')}
-        <input type="password" data-testid="backup-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          type="password"
+          data-testid="backup-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       <button type="submit" disabled={busy} data-testid="backup-confirm">
         {t('backup.confirm')}

@@ -13,7 +13,12 @@ const BADGE: Record<PayoutView['status'], string> = {
 /** Every payout with its three-way verdict; the tx links to the network's block explorer. */
 export function PayoutList({ payouts, token }: { payouts: PayoutView[]; token: { symbol: string; decimals: number } }) {
   const { t } = useTranslation('wallet');
-  if (payouts.length === 0) return <p className="card muted" data-testid="payouts-empty">{t('payouts.empty')}</p>;
+  if (payouts.length === 0)
+    return (
+      <p className="card muted" data-testid="payouts-empty">
+        {t('payouts.empty')}
+      </p>
+    );
   return (
     <table className="card" data-testid="payout-list">
       <thead>
@@ -32,7 +37,11 @@ export function PayoutList({ payouts, token }: { payouts: PayoutView[]; token: {
               {formatUnits(p.amount, token.decimals)} {token.symbol}
             </td>
             <td>
-              <span className={`badge ${BADGE[p.status]}`} data-testid="payout-badge" title={p.reasons.map((r) => t(`reason.${r}`)).join(' · ')}>
+              <span
+                className={`badge ${BADGE[p.status]}`}
+                data-testid="payout-badge"
+                title={p.reasons.map((r) => t(`reason.${r}`)).join(' · ')}
+              >
                 {t(`status.${p.status}`)}
               </span>
               {p.status === 'pending' && <small> {t('payouts.confirmations', { n: p.confirmations })}</small>}

@@ -15,7 +15,11 @@ export function UptimeChart({ report }: { report: UptimeReport }) {
     <div className="card" data-testid="uptime-card">
       <h3>{t('uptime.title')}</h3>
       <p>
-        {t('uptime.month', { achieved: (report.month.achieved * 100).toFixed(2), target: (report.target * 100).toFixed(1), tier: report.tier })}
+        {t('uptime.month', {
+          achieved: (report.month.achieved * 100).toFixed(2),
+          target: (report.target * 100).toFixed(1),
+          tier: report.tier,
+        })}
       </p>
       {report.month.state !== 'ok' && (
         <p className="card warn" data-testid="uptime-warning" role="status">
@@ -24,11 +28,26 @@ export function UptimeChart({ report }: { report: UptimeReport }) {
       )}
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={t('uptime.title')} data-testid="uptime-chart">
         {days.map((d, i) => (
-          <rect key={d.day} x={PAD + i * bw + 1} y={y(d.ratio)} width={Math.max(1, bw - 2)} height={H - PAD - y(d.ratio)} fill={d.ratio >= report.target ? 'var(--ok)' : 'var(--warn)'}>
+          <rect
+            key={d.day}
+            x={PAD + i * bw + 1}
+            y={y(d.ratio)}
+            width={Math.max(1, bw - 2)}
+            height={H - PAD - y(d.ratio)}
+            fill={d.ratio >= report.target ? 'var(--ok)' : 'var(--warn)'}
+          >
             <title>{`${d.day}: ${(d.ratio * 100).toFixed(2)}%`}</title>
           </rect>
         ))}
-        <line x1={PAD} x2={W - PAD} y1={y(report.target)} y2={y(report.target)} stroke="var(--bad)" strokeDasharray="4 3" data-testid="sla-line" />
+        <line
+          x1={PAD}
+          x2={W - PAD}
+          y1={y(report.target)}
+          y2={y(report.target)}
+          stroke="var(--bad)"
+          strokeDasharray="4 3"
+          data-testid="sla-line"
+        />
         <text x={W - PAD} y={y(report.target) - 4} textAnchor="end" fontSize="10" fill="currentColor">
           {t('uptime.sla', { target: (report.target * 100).toFixed(1) })}
         </text>
