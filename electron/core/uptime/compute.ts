@@ -104,10 +104,18 @@ export function computeUptime(input: UptimeInput): { days: UptimeDay[]; incident
   return { days, incidents, creditedMs: total };
 }
 
-/** Where the calendar month stands against the target: on track, at risk, or already missed. */
-export function monthOutlook(input: Omit<UptimeInput, 'from'>, target: number): MonthOutlook {
+/**
+ * Where the calendar month stands against the target: on track, at risk, or already missed.
+ * A rig that started serving mid-month is judged from its first credited heartbeat, so a
+ * newcomer is not told on day one that the month is lost.
+ */
+export function monthOutlook(
+  input: Omit<UptimeInput, 'from'> & { serviceStart?: number | null },
+  target: number,
+): MonthOutlook {
   const d = new Date(input.now);
-  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const start = Math.min(input.now, Math.max(monthStart, input.serviceStart ?? monthStart));
   const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   const { creditedMs } = computeUptime({ ...input, from: start });
   const elapsed = Math.max(1, input.now - start);

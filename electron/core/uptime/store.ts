@@ -28,6 +28,7 @@ export class UptimeStore {
       counts: db.prepare(
         `SELECT (SELECT COUNT(*) FROM uptime_receipts) AS accepted, (SELECT COUNT(*) FROM uptime_rejections) AS rejected`,
       ),
+      firstCredited: db.prepare(`SELECT MIN(received_at) FROM uptime_receipts`).pluck(),
     };
   }
 
@@ -71,6 +72,11 @@ export class UptimeStore {
 
   local(from: number): LocalBeat[] {
     return this.stmts.local.all(from) as LocalBeat[];
+  }
+
+  /** When this rig first served the network: its SLA is owed from then, not from the 1st. */
+  firstCreditedAt(): number | null {
+    return (this.stmts.firstCredited.get() as number | null) ?? null;
   }
 
   counts(): { accepted: number; rejected: number } {

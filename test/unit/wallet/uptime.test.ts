@@ -85,6 +85,23 @@ describe('uptime by the gap rule', () => {
     expect(silver.state).toBe('at_risk');
     expect(silver.bestPossible).toBeGreaterThan(0.99);
   });
+
+  it('judges a rig that joined mid-month from its first heartbeat, not from the 1st', () => {
+    const joined = Date.UTC(2026, 10, 25, 9);
+    const now = joined + 6 * 3_600_000;
+    const beats = [];
+    for (let t = joined; t <= now; t += 10_000) beats.push({ at: t, paused: false });
+    const newcomer = monthOutlook({ beats, local: [], maxGapMs: MAX_GAP, now, serviceStart: joined }, 0.99);
+    expect(newcomer.state).toBe('ok');
+    expect(newcomer.achieved).toBeGreaterThan(0.999);
+    // Without the service start the same rig would be told the month is already lost.
+    expect(monthOutlook({ beats, local: [], maxGapMs: MAX_GAP, now }, 0.99).state).toBe('missed');
+    // An outage after joining still counts against it.
+    const gap = beats.filter((b) => b.at < joined + 3_600_000 || b.at > joined + 3 * 3_600_000);
+    const outage = monthOutlook({ beats: gap, local: [], maxGapMs: MAX_GAP, now, serviceStart: joined }, 0.99);
+    expect(outage.achieved).toBeLessThan(0.7);
+    expect(outage.state).not.toBe('ok');
+  });
 });
 
 describe('receipts', () => {
