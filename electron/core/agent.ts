@@ -19,6 +19,7 @@ import { readSystemInfo } from './system/info';
 import { AGENT_VERSION } from './version';
 import { WalletDesk } from './wallet/desk';
 import { walletHandlers } from './wallet/handlers';
+import type { SecretBox } from './wallet/secret-box';
 import { loadMarketData } from './gpu/market-data';
 import { resolveRate } from '../../shared/earnings/exchange';
 
@@ -32,6 +33,8 @@ export interface AgentOptions {
   resourcesDir?: string;
   /** Runs GPU vendor tools; tests and benches pass their own. */
   gpuRunner?: Runner;
+  /** The desktop shell passes the OS keychain (safeStorage) as an extra seal on the wallet keystore. */
+  secretBox?: SecretBox;
 }
 
 /**
@@ -95,6 +98,7 @@ export class Agent {
     });
     this.wallet = new WalletDesk({
       dataDir: this.dataDir,
+      secretBox: options.secretBox,
       settings: () => this.settings.get(),
       perUsd: () => {
         try {

@@ -6,6 +6,7 @@ import { dataDirFromArgv } from './args';
 import { registerIpc, forwardEvents } from './ipc';
 import { devOrigin, fileOrigin, type AppOrigin } from './origin';
 import { resourcesDirFor, shellPaths, type ShellPaths } from './paths';
+import { safeStorageBox } from './secret-box';
 import { createElectronStoreBackend } from './settings-store';
 import { claimSingleInstance } from './single-instance';
 import { createTray } from './tray';
@@ -67,7 +68,7 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
   app.setAppUserModelId(APP_ID);
 
   const log = createLogger({ dir: logDir(dataDir), name: 'main', stdout: false });
-  const agent = new Agent({ dataDir, log, settingsBackend: createElectronStoreBackend, resourcesDir: paths.resourcesDir });
+  const agent = new Agent({ dataDir, log, settingsBackend: createElectronStoreBackend, resourcesDir: paths.resourcesDir, secretBox: safeStorageBox() });
   const origin = resolveAppOrigin(app.isPackaged, env, paths);
 
   let quitting = false;

@@ -28,6 +28,7 @@ export interface WalletDeskOptions {
   /** Local currency per USD for the owner's currency. */
   perUsd: () => number | null;
   keystore?: WalletServiceOptions['keystore'];
+  secretBox?: WalletServiceOptions['secretBox'];
   db?: Database.Database;
 }
 
@@ -50,7 +51,7 @@ export class WalletDesk {
   private chainInfo: { url: string; info: ChainInfo } | null = null;
 
   constructor(private readonly o: WalletDeskOptions) {
-    this.wallet = new WalletService({ dataDir: o.dataDir, keystore: o.keystore });
+    this.wallet = new WalletService({ dataDir: o.dataDir, keystore: o.keystore, secretBox: o.secretBox });
     this.ownsDb = !o.db;
     this.db = o.db ?? openLedgerDb(ledgerPath(o.dataDir));
     this.earnings = new EarningsStore(this.db);
@@ -233,7 +234,7 @@ export class WalletDesk {
       heartbeatIntervalMs,
       days: res.days,
       incidents: res.incidents,
-      month: monthOutlook({ beats, local, maxGapMs, now }, target),
+      month: monthOutlook({ beats, local, maxGapMs, now, serviceStart: this.uptime.firstCreditedAt() }, target),
       receipts: this.uptime.counts(),
     };
   }

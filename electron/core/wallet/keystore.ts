@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { HDNodeWallet, Mnemonic, Wallet, decryptKeystoreJson, encryptKeystoreJson, isKeystoreJson, type KeystoreAccount } from 'ethers';
 import { WalletError } from './errors';
+import { classifyKeystoreText, unsealKeystore, type SecretBox } from './secret-box';
 
 /** ethers' default and our floor in production: scrypt N = 2^17. */
 export const PRODUCTION_SCRYPT_N = 2 ** 17;
@@ -32,10 +33,11 @@ export async function encryptSigner(signer: Signer, password: string, options: K
 }
 
 /**
- * Reads and decrypts the keystore. The file is only ever read here: a wrong password or a
- * damaged file leaves it exactly as it was.
+ * Reads and decrypts the keystore, first unsealing it with the OS box when the file is sealed.
+ * The file is only ever read here: a wrong password, a missing seal or a damaged file leaves it
+ * exactly as it was.
  */
-export async function decryptKeystoreFile(file: string, password: string, onProgress?: (f: number) => void): Promise<Signer> {
+export async function decryptKeystoreFile(file: string, password: string, onProgress?: (f: number) => void, box?: SecretBox): Promise<Signer> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -45,7 +47,9 @@ export async function decryptKeystoreFile(file: string, password: string, onProg
     }
     throw err;
   }
-  if (!isKeystoreJson(text)) throw corrupt(file, 'it is not an encrypted wallet file');
+  const kind = classifyKeystoreText(text);
+  if (kind.kind === 'sealed') text = unsealKeystore(kind.file, file, box);
+  else if (kind.kind === 'damaged' || !isKeystoreJson(text)) throw corrupt(file, 'it is not an encrypted wallet file');
   let account: KeystoreAccount;
   try {
     account = await decryptKeystoreJson(text, password, onProgress);

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { HDNodeWallet, Mnemonic, Wallet, getAddress, isAddress, isKeystoreJson } from 'ethers';
+import { HDNodeWallet, Mnemonic, Wallet, getAddress, isAddress } from 'ethers';
 import { registerSecret } from '../log/scrub';
 import { WalletError } from './errors';
 import { META_FILE, WalletMeta, moveAside, walletPaths, writeFileAtomic, type WalletPaths } from './files';
 import { decryptKeystoreFile, encryptSigner, type KeystoreOptions, type Signer } from './keystore';
+import { classifyKeystoreText, sealKeystore, usableBox, type SecretBox } from './secret-box';
 
 export const MIN_PASSWORD_LENGTH = 8;
 const CHALLENGE_WORDS = 3;
@@ -25,6 +26,8 @@ export type WalletState = { state: 'none' } | { state: 'ready'; info: WalletInfo
 export interface WalletServiceOptions {
   dataDir: string;
   keystore?: Pick<KeystoreOptions, 'insecureTestScryptN'>;
+  /** The desktop app's OS keychain: new keystores are sealed with it when it is really OS-backed. */
+  secretBox?: SecretBox;
   now?: () => number;
 }
 
@@ -68,7 +71,9 @@ export class WalletService {
     } catch {
       // Missing is reported the same way as damaged: the keys are not usable.
     }
-    if (!isKeystoreJson(text)) {
+    const kind = classifyKeystoreText(text);
+    // A sealed file is healthy even where it cannot be opened: it must never be moved aside or replaced.
+    if (kind.kind === 'damaged') {
       return {
         state: 'corrupt',
         file: this.paths.keystore,
@@ -76,7 +81,7 @@ export class WalletService {
       };
     }
     if (!meta) {
-      const address = getAddress(`0x${(JSON.parse(text) as { address: string }).address.replace(/^0x/, '')}`);
+      const address = kind.kind === 'plain' ? kind.address : getAddress(kind.file.address);
       return { state: 'ready', info: toInfo({ kind: 'private-key', address, createdAt: 0, backupConfirmed: true, backupChallenge: [] }) };
     }
     return { state: 'ready', info: toInfo(meta) };
@@ -182,7 +187,7 @@ export class WalletService {
     if (s.state === 'none') throw new WalletError('no_wallet', 'There is no wallet on this rig yet. Create one, import one, or set a watch-only payout address.');
     if (s.info.kind === 'watch-only') throw new WalletError('watch_only', 'This is a watch-only address: its key lives elsewhere, so nothing is signed here.');
     registerSecret(password);
-    return decryptKeystoreFile(this.paths.keystore, password, onProgress);
+    return decryptKeystoreFile(this.paths.keystore, password, onProgress, this.options.secretBox);
   }
 
   private readMeta(): WalletMeta {
@@ -215,7 +220,8 @@ export class WalletService {
 
   private async store(signer: Signer, password: string, kind: WalletMeta['kind'], backupConfirmed: boolean, challenge: number[], onProgress?: (f: number) => void): Promise<void> {
     const json = await encryptSigner(signer, password, { insecureTestScryptN: this.options.keystore?.insecureTestScryptN, onProgress });
-    writeFileAtomic(this.paths.keystore, json);
+    const box = usableBox(this.options.secretBox);
+    writeFileAtomic(this.paths.keystore, box ? sealKeystore(json, signer.address, box) : json);
     const meta: WalletMeta = { kind, address: signer.address, createdAt: this.now(), backupConfirmed, backupChallenge: challenge };
     writeFileAtomic(this.paths.meta, JSON.stringify(meta, null, 2));
   }
