@@ -3,14 +3,19 @@ import { lightly } from '../ledger/database';
 
 export type OutboxKind = 'progress' | 'checkpoint' | 'complete' | 'fail' | 'release';
 
-export interface OutboxItem {
-  seq: number;
+/** A report as the rig writes it. */
+export interface OutboxReport {
   networkUrl: string;
   leaseId: string;
   jobId: string;
   kind: OutboxKind;
   idempotencyKey: string;
   body: Record<string, unknown>;
+}
+
+/** A report as the ledger keeps it, with its place in line and how delivery is going. */
+export interface OutboxItem extends OutboxReport {
+  seq: number;
   attempts: number;
   nextAttemptAt: number;
 }
@@ -73,14 +78,7 @@ export class Outbox {
   }
 
   /** Writes a report. A repeat with the same key is ignored; results are committed with FULL sync. */
-  enqueue(item: {
-    networkUrl: string;
-    leaseId: string;
-    jobId: string;
-    kind: OutboxKind;
-    idempotencyKey: string;
-    body: Record<string, unknown>;
-  }): void {
+  enqueue(item: OutboxReport): void {
     const row = { ...item, body: JSON.stringify(item.body), now: this.now() };
     // Results and failures are committed with the ledger's full sync; progress need not be.
     if (item.kind === 'complete' || item.kind === 'fail') this.stmts.insert.run(row);
@@ -106,7 +104,7 @@ export class Outbox {
   deliverWith<T>(seq: number, response: unknown, apply: () => T): T {
     return this.db.transaction(() => {
       const out = apply();
-      this.stmts.delivered.run(this.now(), JSON.stringify(response ?? null), seq);
+      this.markDelivered(seq, response);
       return out;
     })();
   }
