@@ -198,25 +198,47 @@ async function currentJob(tx: Queryable, lease: LeaseRow): Promise<JobRow> {
   return job;
 }
 
+interface ReportAnswer {
+  accepted: true;
+  duplicate: boolean;
+}
+
+/**
+ * Applies a node's report on its own live lease, once: a repeat of the idempotency key is
+ * answered as a duplicate and changes nothing, and a report on a lease that has ended is refused.
+ */
+async function applyReport(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  leaseId: string,
+  kind: 'progress' | 'checkpoint' | 'fail' | 'release',
+  report: { idempotencyKey: string },
+  apply: (tx: Queryable, job: JobRow, now: number) => Promise<void>,
+): Promise<ReportAnswer> {
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    const lease = await ownLease(tx, session, leaseId);
+    if (!(await firstReport(tx, session, report.idempotencyKey, leaseId, kind, now)))
+      return { accepted: true, duplicate: true };
+    const job = await currentJob(tx, lease);
+    await apply(tx, job, now);
+    return { accepted: true, duplicate: false };
+  });
+}
+
 export async function reportProgress(
   ctx: CoordinatorContext,
   session: NodeSession,
   leaseId: string,
   req: ProgressRequest,
-) {
-  const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
-    const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'progress', now)))
-      return { accepted: true as const, duplicate: true };
-    await currentJob(tx, lease);
+): Promise<ReportAnswer> {
+  return applyReport(ctx, session, leaseId, 'progress', req, async (tx, job, now) => {
     await tx.query('UPDATE jobs SET progress = $2, lease_expires_at = $3, updated_at = $4 WHERE id = $1', [
-      lease.job_id,
+      job.id,
       JSON.stringify({ fraction: req.fraction, message: req.message }),
       now + ctx.config.leaseTtlMs,
       now,
     ]);
-    return { accepted: true as const, duplicate: false };
   });
 }
 
@@ -225,7 +247,7 @@ export async function reportCheckpoint(
   session: NodeSession,
   leaseId: string,
   req: CheckpointRequest,
-) {
+): Promise<ReportAnswer> {
   const bytes = Buffer.from(req.data, 'base64');
   if (bytes.toString('base64') !== req.data.replace(/\s/g, ''))
     throw badRequest('Checkpoint data must be plain base64.');
@@ -235,17 +257,11 @@ export async function reportCheckpoint(
     );
   if (crypto.createHash('sha256').update(bytes).digest('hex') !== req.sha256)
     throw badRequest('Checkpoint sha256 does not match its data.');
-  const now = ctx.now();
-  return ctx.db.transaction(async (tx) => {
-    const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'checkpoint', now)))
-      return { accepted: true as const, duplicate: true };
-    await currentJob(tx, lease);
+  return applyReport(ctx, session, leaseId, 'checkpoint', req, async (tx, job, now) => {
     await tx.query(
       'UPDATE jobs SET checkpoint_sha256 = $2, checkpoint_data = $3, lease_expires_at = $4, updated_at = $5 WHERE id = $1',
-      [lease.job_id, req.sha256, req.data, now + ctx.config.leaseTtlMs, now],
+      [job.id, req.sha256, req.data, now + ctx.config.leaseTtlMs, now],
     );
-    return { accepted: true as const, duplicate: false };
   });
 }
 
@@ -374,15 +390,14 @@ async function endLease(
   return giveUp;
 }
 
-export async function failJob(ctx: CoordinatorContext, session: NodeSession, leaseId: string, req: FailRequest) {
-  const now = ctx.now();
-  const res = await ctx.db.transaction(async (tx) => {
-    const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'fail', now)))
-      return { accepted: true as const, duplicate: true };
-    const job = await currentJob(tx, lease);
+export async function failJob(
+  ctx: CoordinatorContext,
+  session: NodeSession,
+  leaseId: string,
+  req: FailRequest,
+): Promise<ReportAnswer> {
+  const res = await applyReport(ctx, session, leaseId, 'fail', req, async (tx, job, now) => {
     await endLease(tx, ctx, job, { requeue: req.retryable, reason: req.reason, endReason: 'failed' }, now);
-    return { accepted: true as const, duplicate: false };
   });
   if (!res.duplicate && req.retryable) ctx.wake.emit('job');
   return res;
@@ -393,13 +408,8 @@ export async function releaseLease(
   session: NodeSession,
   leaseId: string,
   req: ReleaseRequest,
-) {
-  const now = ctx.now();
-  const res = await ctx.db.transaction(async (tx) => {
-    const lease = await ownLease(tx, session, leaseId);
-    if (!(await firstReport(tx, session, req.idempotencyKey, leaseId, 'release', now)))
-      return { accepted: true as const, duplicate: true };
-    const job = await currentJob(tx, lease);
+): Promise<ReportAnswer> {
+  const res = await applyReport(ctx, session, leaseId, 'release', req, async (tx, job, now) => {
     // A hand-back is not the job's fault: it does not use up an attempt.
     await tx.query('UPDATE jobs SET attempts = GREATEST(attempts - 1, 0) WHERE id = $1', [job.id]);
     await endLease(
@@ -409,7 +419,6 @@ export async function releaseLease(
       { requeue: true, reason: req.reason, endReason: 'released' },
       now,
     );
-    return { accepted: true as const, duplicate: false };
   });
   if (!res.duplicate) ctx.wake.emit('job');
   return res;
