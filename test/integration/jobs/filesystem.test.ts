@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, shJob, startRig, type Rig } from './harness';
+import { describe, expect, it } from 'vitest';
+import { shJob } from './harness';
+import { rigPerFile } from './rig-per-file';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
-  await rig.close();
-});
+const rig = rigPerFile();
 
 describe('sandbox: filesystem', () => {
   it('refuses writes to the root filesystem', async () => {
-    const out = await rig.run(
+    const out = await rig().run(
       shJob(
         'for f in /x /etc/x /bin/x /input/x; do (echo hi > $f) 2>/dev/null; echo "$f=$?"; done; echo ok > /output/ok; echo out=$?',
       ),
@@ -22,7 +16,7 @@ describe('sandbox: filesystem', () => {
   });
 
   it('mounts /tmp noexec, so a binary copied there cannot run', async () => {
-    const out = await rig.run(
+    const out = await rig().run(
       shJob(
         'cp /bin/busybox /tmp/bb && chmod +x /tmp/bb && echo copied; /tmp/bb true; echo exec=$?; grep " /tmp " /proc/mounts',
       ),
@@ -33,7 +27,7 @@ describe('sandbox: filesystem', () => {
   });
 
   it('shows no host path and no docker.sock', async () => {
-    const out = await rig.run(
+    const out = await rig().run(
       shJob(
         'cat /proc/self/mounts; echo ---; find / -path /proc -prune -o -path /sys -prune -o -name "docker.sock" -print 2>/dev/null; echo end',
       ),

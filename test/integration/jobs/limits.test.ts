@@ -1,15 +1,9 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, shJob, startRig, type Rig } from './harness';
+import { describe, expect, it } from 'vitest';
+import { shJob } from './harness';
+import { rigPerFile } from './rig-per-file';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
-  await rig.close();
-});
+const rig = rigPerFile();
 
 function hostProcessCount(): number {
   return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
@@ -26,7 +20,7 @@ describe('sandbox: limits', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const out = await rig.run(
+    const out = await rig().run(
       shJob('b() { b | b & }; b; sleep 1; ls /proc | grep -c "^[0-9]" > /output/count 2>/dev/null; sleep 60', {
         resources: { pids: 64, maxSeconds: 4 },
       }),
@@ -40,7 +34,7 @@ describe('sandbox: limits', () => {
   });
 
   it('ends a memory hog as oom_killed', async () => {
-    const out = await rig.run(
+    const out = await rig().run(
       shJob('x=aaaaaaaaaaaaaaaa; while true; do x="$x$x"; done', { resources: { memoryMiB: 32 } }),
     );
     expect(out.status).toBe('oom_killed');
@@ -50,7 +44,7 @@ describe('sandbox: limits', () => {
 
   it('holds a busy loop near half a core with cpus: 0.5', async () => {
     const acct = '/sys/fs/cgroup/cpuacct/cpuacct.usage';
-    const out = await rig.run(
+    const out = await rig().run(
       shJob(
         `(while :; do :; done) & a=$(cat ${acct}); t0=$(date +%s); sleep 4; b=$(cat ${acct}); t1=$(date +%s); echo "usage $a $b $t0 $t1"; kill $!`,
         {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareImage } from '../../../electron/core/jobs/image';
-import { leftovers, shJob, startRig, TEST_REGISTRY, testImage, type Rig } from './harness';
+import { shJob, TEST_REGISTRY, testImage } from './harness';
+import { rigPerFile } from './rig-per-file';
 
-let rig: Rig;
-beforeAll(async () => {
-  rig = await startRig();
-});
-afterAll(async () => {
-  expect(await leftovers(rig.docker, rig.owns)).toEqual({ containers: 0, volumes: 0, networks: 0 });
-  await rig.close();
-});
+const rig = rigPerFile();
 
 function field(status: string, name: string): string[] {
   const line = status.split('\n').find((l) => l.startsWith(`${name}:`));
@@ -22,7 +16,7 @@ function field(status: string, name: string): string[] {
 
 describe('sandbox: privileges', () => {
   it('runs the job as a non-root user with no effective capabilities and no_new_privs set', async () => {
-    const out = await rig.run(shJob('cat /proc/self/status'));
+    const out = await rig().run(shJob('cat /proc/self/status'));
     expect(out.status).toBe('succeeded');
     expect(field(out.logTail, 'Uid')).toEqual(['65534', '65534', '65534', '65534']);
     expect(field(out.logTail, 'Gid')[0]).toBe('65534');
@@ -33,7 +27,7 @@ describe('sandbox: privileges', () => {
   });
 
   it('makes mount and unshare fail', async () => {
-    const out = await rig.run(
+    const out = await rig().run(
       shJob(
         'mount -t tmpfs none /tmp 2>/dev/null; echo mount=$?; unshare -m true 2>/dev/null; echo unshare_mnt=$?; unshare -U -r true 2>/dev/null; echo unshare_user=$?; unshare -n true 2>/dev/null; echo unshare_net=$?',
       ),
@@ -49,8 +43,8 @@ describe('sandbox: privileges', () => {
   it('does not let a setuid-root binary escalate', async () => {
     const probe = ['/suid/busybox', 'cat', '/proc/self/status'];
     // Control: the same probe without no-new-privileges really does become root, so the probe works.
-    await prepareImage(rig.docker, testImage('setuid'), [TEST_REGISTRY], () => {});
-    const control = await rig.docker.createContainer({
+    await prepareImage(rig().docker, testImage('setuid'), [TEST_REGISTRY], () => {});
+    const control = await rig().docker.createContainer({
       Image: testImage('setuid'),
       Cmd: probe,
       User: '65534:65534',
@@ -66,7 +60,7 @@ describe('sandbox: privileges', () => {
       await control.remove({ force: true });
     }
 
-    const out = await rig.run({ ...shJob(''), image: testImage('setuid'), command: [...probe] });
+    const out = await rig().run({ ...shJob(''), image: testImage('setuid'), command: [...probe] });
     expect(out.logTail).not.toMatch(/Uid:\s+\d+\s+0\s/);
     const uid = /Uid:\s+(\d+)\s+(\d+)/.exec(out.logTail);
     if (uid) expect([uid[1], uid[2]]).toEqual(['65534', '65534']);
