@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { EstimateRequest, EstimateView } from '../../../../shared/api/methods/earnings';
 import { CURRENCIES, type CurrencyCode } from '../../../../shared/format/currency';
 import { getClient } from '../../api/client';
+import { NumberField } from '../../components/form/NumberField';
+import { SelectField } from '../../components/form/SelectField';
 import { startGpuStore, useGpuStore } from '../../components/gpu/gpu-store';
 import { useFormat } from '../../hooks/useFormat';
 import { saveSettings, settings } from '../../stores/settings';
@@ -71,70 +73,52 @@ export function EarningsPage() {
       [...(inventory?.gpus.map((g) => g.key) ?? []), ...(view?.knownKeys ?? []), inputs.gpuKey].filter(Boolean),
     ),
   ];
-  const num = (raw: string, max: number) => Math.min(Math.max(Number(raw) || 0, 0), max);
+  const clamp = (value: number, max: number) => Math.min(Math.max(value || 0, 0), max);
 
   return (
     <section className="page" data-testid="page-earnings">
       <h1>{t('title')}</h1>
       <p>{t('intro')}</p>
       <form className="card earnings-inputs" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('gpu')}
-          <select value={inputs.gpuKey} onChange={(e) => set('gpuKey', e.target.value)} data-testid="earnings-gpu">
-            {keys.map((k) => (
-              <option key={k} value={k}>
-                {inventory?.gpus.find((g) => g.key === k)?.model ?? k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('currency')}
-          <select
-            value={inputs.currency}
-            onChange={(e) => set('currency', e.target.value as CurrencyCode)}
-            data-testid="earnings-currency"
-          >
-            {CURRENCIES.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('kwhPrice', { currency: inputs.currency })}
-          <input
-            type="number"
-            min={0}
-            step="any"
-            value={inputs.kwhPrice}
-            onChange={(e) => set('kwhPrice', num(e.target.value, 100_000))}
-            data-testid="earnings-kwh-price"
-          />
-        </label>
-        <label>
-          {t('hours')}
-          <input
-            type="number"
-            min={0}
-            max={24}
-            value={inputs.hoursPerDay}
-            onChange={(e) => set('hoursPerDay', num(e.target.value, 24))}
-            data-testid="earnings-hours"
-          />
-        </label>
-        <label>
-          {t('utilization')}
-          <input
-            type="number"
-            min={0}
-            max={100}
-            value={inputs.utilizationPct}
-            onChange={(e) => set('utilizationPct', num(e.target.value, 100))}
-            data-testid="earnings-utilization"
-          />
-        </label>
+        <SelectField
+          label={t('gpu')}
+          value={inputs.gpuKey}
+          options={keys}
+          onChange={(v) => set('gpuKey', v)}
+          optionLabel={(k) => inventory?.gpus.find((g) => g.key === k)?.model ?? k}
+          testId="earnings-gpu"
+        />
+        <SelectField
+          label={t('currency')}
+          value={inputs.currency}
+          options={CURRENCIES}
+          onChange={(v) => set('currency', v)}
+          testId="earnings-currency"
+        />
+        <NumberField
+          label={t('kwhPrice', { currency: inputs.currency })}
+          min={0}
+          step="any"
+          value={inputs.kwhPrice}
+          onChange={(v) => set('kwhPrice', clamp(v, 100_000))}
+          testId="earnings-kwh-price"
+        />
+        <NumberField
+          label={t('hours')}
+          min={0}
+          max={24}
+          value={inputs.hoursPerDay}
+          onChange={(v) => set('hoursPerDay', clamp(v, 24))}
+          testId="earnings-hours"
+        />
+        <NumberField
+          label={t('utilization')}
+          min={0}
+          max={100}
+          value={inputs.utilizationPct}
+          onChange={(v) => set('utilizationPct', clamp(v, 100))}
+          testId="earnings-utilization"
+        />
         <button
           type="button"
           data-testid="earnings-save"

@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CURRENCIES } from '../../../../shared/format/currency';
 import { Language, SettingsPatch, type Settings } from '../../../../shared/settings/schema';
+import { NumberField } from '../../components/form/NumberField';
+import { SelectField } from '../../components/form/SelectField';
 import { useFormat } from '../../hooks/useFormat';
 import { saveSettings, settings } from '../../stores/settings';
 
@@ -54,58 +56,40 @@ export function SettingsPage() {
         </div>
       )}
       <form className="card form" onSubmit={(e) => void submit(e)}>
-        <label>
-          {t('language')}
-          <select
-            data-testid="settings-language"
-            value={draft.language}
-            onChange={(e) => change('language', e.target.value as Language)}
-          >
-            {Language.options.map((code) => (
-              <option key={code} value={code}>
-                {LANGUAGE_NAMES[code]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('currency')}
-          <select
-            data-testid="settings-currency"
-            value={draft.currency}
-            onChange={(e) => change('currency', e.target.value as Settings['currency'])}
-          >
-            {CURRENCIES.map((code) => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('kwhPrice', { currency: draft.currency })}
-          <input
-            data-testid="settings-kwh-price"
-            type="number"
-            min={0}
-            step="0.01"
-            value={draft.electricityPricePerKwh}
-            onChange={(e) => change('electricityPricePerKwh', Number(e.target.value))}
-          />
+        <SelectField
+          label={t('language')}
+          value={draft.language}
+          options={Language.options}
+          onChange={(v) => change('language', v)}
+          optionLabel={(code) => LANGUAGE_NAMES[code]}
+          testId="settings-language"
+        />
+        <SelectField
+          label={t('currency')}
+          value={draft.currency}
+          options={CURRENCIES}
+          onChange={(v) => change('currency', v)}
+          testId="settings-currency"
+        />
+        <NumberField
+          label={t('kwhPrice', { currency: draft.currency })}
+          min={0}
+          step="0.01"
+          value={draft.electricityPricePerKwh}
+          onChange={(v) => change('electricityPricePerKwh', v)}
+          testId="settings-kwh-price"
+        >
           <small>{t('kwhPriceHint', { example: fmt.money(draft.electricityPricePerKwh, draft.currency) })}</small>
-        </label>
-        <label>
-          {t('hours')}
-          <input
-            data-testid="settings-hours"
-            type="number"
-            min={0}
-            max={24}
-            step="1"
-            value={draft.hoursPerDay}
-            onChange={(e) => change('hoursPerDay', Number(e.target.value))}
-          />
-        </label>
+        </NumberField>
+        <NumberField
+          label={t('hours')}
+          min={0}
+          max={24}
+          step="1"
+          value={draft.hoursPerDay}
+          onChange={(v) => change('hoursPerDay', v)}
+          testId="settings-hours"
+        />
         <div className="actions">
           <button type="submit" data-testid="settings-save" disabled={state === 'saving'}>
             {t('save')}
