@@ -35,17 +35,26 @@ async function withDesk<T>(dataDir: string | undefined, fn: (desk: WalletDesk) =
   }
 }
 
-/** Reads a secret from the terminal without echoing it; from a pipe, reads one line. */
+let piped: { rl: readline.Interface; lines: AsyncIterator<string> } | null = null;
+
+/**
+ * The next line of piped input. One reader serves every prompt, because a reader per prompt
+ * would swallow the lines buffered after its own and leave later prompts empty.
+ */
+async function nextPipedLine(): Promise<string> {
+  if (!piped) {
+    const rl = readline.createInterface({ input: process.stdin, terminal: false });
+    piped = { rl, lines: rl[Symbol.asyncIterator]() };
+    process.once('beforeExit', () => rl.close());
+  }
+  const next = await piped.lines.next();
+  return next.done ? '' : next.value;
+}
+
+/** Reads a secret from the terminal without echoing it; from a pipe, reads the next line. */
 async function askSecret(prompt: string): Promise<string> {
   const input = process.stdin;
-  if (!input.isTTY) {
-    const rl = readline.createInterface({ input, terminal: false });
-    for await (const line of rl) {
-      rl.close();
-      return line;
-    }
-    return '';
-  }
+  if (!input.isTTY) return nextPipedLine();
   process.stderr.write(prompt);
   return new Promise((resolve) => {
     let text = '';
@@ -67,6 +76,19 @@ async function askSecret(prompt: string): Promise<string> {
     };
     input.on('data', onData);
   });
+}
+
+/** A new password is typed twice: a typo here would lock the owner out of their own key. */
+async function askNewPassword(): Promise<string> {
+  const password = await askSecret('New wallet password: ');
+  const again = await askSecret('Repeat the password: ');
+  if (password !== again) {
+    throw new WalletError(
+      'weak_password',
+      'The two passwords do not match. Nothing was written; run the command again.',
+    );
+  }
+  return password;
 }
 
 function progress(label: string): (f: number) => void {
@@ -173,7 +195,7 @@ export function registerWalletCommand(program: Command): void {
     wallet.command('create').description('create a wallet; its recovery words are shown once, here, in this terminal'),
   ).action(async (opts: { dataDir?: string }) =>
     withDesk(opts.dataDir, async (desk) => {
-      const password = await askSecret('New wallet password: ');
+      const password = await askNewPassword();
       const { info, mnemonic } = await desk.wallet.create(password, progress('Encrypting'));
       process.stdout.write(
         `Address: ${info.address}\n\nWrite these words down, in order. They are shown only now:\n\n`,
@@ -192,7 +214,7 @@ export function registerWalletCommand(program: Command): void {
   ).action(async (opts: { dataDir?: string }) =>
     withDesk(opts.dataDir, async (desk) => {
       const secret = (await askSecret('Recovery words or private key: ')).trim();
-      const password = await askSecret('New wallet password: ');
+      const password = await askNewPassword();
       const info = /^(0x)?[0-9a-fA-F]{64}$/.test(secret)
         ? await desk.wallet.importPrivateKey(secret, password, progress('Encrypting'))
         : await desk.wallet.importMnemonic(secret, password, progress('Encrypting'));

@@ -131,6 +131,38 @@ describe('rigshare wallet on a fresh data dir', () => {
   });
 });
 
+describe('rigshare wallet import from a pipe (a headless rig set up by a script)', () => {
+  it('reads the key and both password prompts from successive piped lines', async () => {
+    const dir = dataDir();
+    const key = Wallet.createRandom();
+    const child = exec(process.execPath, [CLI, 'wallet', 'import', '--data-dir', dir], { timeout: 90_000 });
+    child.child.stdin!.end(`${key.privateKey}\ncorrect horse battery\ncorrect horse battery\n`);
+    const { stdout } = await child;
+    expect(stdout).toContain(`Imported ${key.address}`);
+    const shown = await wallet(dir, ['address', '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'private-key', address: key.address });
+    const onDisk = fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    expect(onDisk).not.toContain(key.privateKey.slice(2));
+  });
+
+  it('refuses a password confirmation that does not match, and writes no wallet', async () => {
+    const dir = dataDir();
+    const child = exec(process.execPath, [CLI, 'wallet', 'import', '--data-dir', dir], { timeout: 60_000 });
+    child.child.stdin!.end(`${Wallet.createRandom().privateKey}\ncorrect horse battery\nwrong horse battery\n`);
+    const failed = await child.then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed?.code).not.toBe(0);
+    expect(failed?.stderr).toMatch(/match/i);
+    expect((await wallet(dir, ['address'])).code).toBe(1);
+  });
+});
+
 describe('rigshare wallet with the chain RPC down', () => {
   it('`balance` names the RPC that did not answer and exits 2; `payouts` still answers', async () => {
     const dir = dataDir();
