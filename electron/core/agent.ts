@@ -62,8 +62,11 @@ export class Agent {
     this.log = options.log;
     fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
     const openBackend = options.settingsBackend ?? createConfBackend;
-    this.settings = new SettingsService(settingsFilePath(this.dataDir), () => openBackend(this.dataDir), this.log, () =>
-      this.events.emit('data.changed', { topic: 'settings' }),
+    this.settings = new SettingsService(
+      settingsFilePath(this.dataDir),
+      () => openBackend(this.dataDir),
+      this.log,
+      () => this.events.emit('data.changed', { topic: 'settings' }),
     );
     this.engine = new ContainerEngine(options.discovery ?? hostDiscoveryEnv(), this.log);
     this.engine.on('status', () => {

@@ -68,7 +68,13 @@ export async function startDesktop(options: DesktopOptions = {}): Promise<Deskto
   app.setAppUserModelId(APP_ID);
 
   const log = createLogger({ dir: logDir(dataDir), name: 'main', stdout: false });
-  const agent = new Agent({ dataDir, log, settingsBackend: createElectronStoreBackend, resourcesDir: paths.resourcesDir, secretBox: safeStorageBox() });
+  const agent = new Agent({
+    dataDir,
+    log,
+    settingsBackend: createElectronStoreBackend,
+    resourcesDir: paths.resourcesDir,
+    secretBox: safeStorageBox(),
+  });
   const origin = resolveAppOrigin(app.isPackaged, env, paths);
 
   let quitting = false;

@@ -125,7 +125,9 @@ export class WalletDesk {
       try {
         signer = await this.networkSigner(url);
         const identity = loadOrCreateNodeKey(this.o.dataDir).wallet;
-        const info = NetworkInfo.parse(await (await fetch(`${url.replace(/\/+$/, '')}/v1/info`, { signal: AbortSignal.timeout(5_000) })).json());
+        const info = NetworkInfo.parse(
+          await (await fetch(`${url.replace(/\/+$/, '')}/v1/info`, { signal: AbortSignal.timeout(5_000) })).json(),
+        );
         feed = new NetworkPayoutFeed(url, identity, info.chainId);
         this.ingestQuietly(await feed.statements());
       } catch (err) {
@@ -149,7 +151,10 @@ export class WalletDesk {
     let balances: WalletView['balances'] = { native: null, token: null };
     if (reader && payoutAddress && checked.chain.state === 'ok') {
       try {
-        const [native, token] = await Promise.all([reader.nativeBalance(payoutAddress), reader.tokenBalance(payoutAddress)]);
+        const [native, token] = await Promise.all([
+          reader.nativeBalance(payoutAddress),
+          reader.tokenBalance(payoutAddress),
+        ]);
         balances = { native: native.toString(), token: token.toString() };
       } catch {
         // Already reported through the chain state on the next refresh; balances just stay unknown.
@@ -186,7 +191,13 @@ export class WalletDesk {
   }
 
   private ingestQuietly(envelopes: unknown[]): void {
-    new PayoutService({ statements: this.statements, earnings: this.earnings, reader: () => null, networkSigner: () => null, payoutAddress: () => null }).ingest(envelopes);
+    new PayoutService({
+      statements: this.statements,
+      earnings: this.earnings,
+      reader: () => null,
+      networkSigner: () => null,
+      payoutAddress: () => null,
+    }).ingest(envelopes);
   }
 
   watch(address: string): void {
@@ -199,7 +210,10 @@ export class WalletDesk {
 
   async confirmBackup(password: string, words: Record<string, string>): Promise<void> {
     try {
-      await this.wallet.confirmBackup(password, Object.fromEntries(Object.entries(words).map(([k, v]) => [Number(k), v])));
+      await this.wallet.confirmBackup(
+        password,
+        Object.fromEntries(Object.entries(words).map(([k, v]) => [Number(k), v])),
+      );
     } catch (err) {
       throw toAppError(err);
     }
@@ -209,10 +223,25 @@ export class WalletDesk {
     const payouts = this.statements.all();
     const paidBy = new Map<string, string>();
     for (const p of payouts) for (const j of p.envelope.payload.jobs) paidBy.set(j.jobId, p.statementId);
-    const token = payouts[0]?.token ?? this.chainInfo?.info.token ?? this.o.settings().payouts.chain?.token ?? { symbol: 'USDC', decimals: 6 };
+    const token = payouts[0]?.token ??
+      this.chainInfo?.info.token ??
+      this.o.settings().payouts.chain?.token ?? { symbol: 'USDC', decimals: 6 };
     const csv = walletCsv({
-      earnings: this.earnings.all().map((e) => ({ jobId: e.jobId, completedAt: e.completedAt, net: e.net, statementId: paidBy.get(e.jobId) ?? null })),
-      payouts: payouts.map((p) => ({ statementId: p.statementId, periodTo: p.periodTo, txHash: p.txHash, amount: p.amount, status: p.status })),
+      earnings: this.earnings
+        .all()
+        .map((e) => ({
+          jobId: e.jobId,
+          completedAt: e.completedAt,
+          net: e.net,
+          statementId: paidBy.get(e.jobId) ?? null,
+        })),
+      payouts: payouts.map((p) => ({
+        statementId: p.statementId,
+        periodTo: p.periodTo,
+        txHash: p.txHash,
+        amount: p.amount,
+        status: p.status,
+      })),
       token,
     });
     return { filename: `rigshare-earnings-${new Date().toISOString().slice(0, 10)}.csv`, csv };
@@ -258,6 +287,13 @@ function chainView(c: ChainState, config: ChainConfig | null): WalletView['chain
 
 function toAppError(err: unknown): unknown {
   if (!(err instanceof WalletError)) return err;
-  const code = err.code === 'wrong_password' || err.code === 'backup_mismatch' || err.code === 'bad_address' ? 'bad_request' : err.code === 'exists' ? 'conflict' : err.code === 'no_wallet' ? 'not_found' : 'unavailable';
+  const code =
+    err.code === 'wrong_password' || err.code === 'backup_mismatch' || err.code === 'bad_address'
+      ? 'bad_request'
+      : err.code === 'exists'
+        ? 'conflict'
+        : err.code === 'no_wallet'
+          ? 'not_found'
+          : 'unavailable';
   return new AppError(code, err.message);
 }

@@ -1,5 +1,13 @@
 import fs from 'node:fs';
-import { HDNodeWallet, Mnemonic, Wallet, decryptKeystoreJson, encryptKeystoreJson, isKeystoreJson, type KeystoreAccount } from 'ethers';
+import {
+  HDNodeWallet,
+  Mnemonic,
+  Wallet,
+  decryptKeystoreJson,
+  encryptKeystoreJson,
+  isKeystoreJson,
+  type KeystoreAccount,
+} from 'ethers';
 import { WalletError } from './errors';
 import { classifyKeystoreText, unsealKeystore, type SecretBox } from './secret-box';
 
@@ -37,13 +45,21 @@ export async function encryptSigner(signer: Signer, password: string, options: K
  * The file is only ever read here: a wrong password, a missing seal or a damaged file leaves it
  * exactly as it was.
  */
-export async function decryptKeystoreFile(file: string, password: string, onProgress?: (f: number) => void, box?: SecretBox): Promise<Signer> {
+export async function decryptKeystoreFile(
+  file: string,
+  password: string,
+  onProgress?: (f: number) => void,
+  box?: SecretBox,
+): Promise<Signer> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new WalletError('no_wallet', 'There is no wallet on this rig yet. Create one, import one, or set a watch-only payout address.');
+      throw new WalletError(
+        'no_wallet',
+        'There is no wallet on this rig yet. Create one, import one, or set a watch-only payout address.',
+      );
     }
     throw err;
   }
@@ -56,7 +72,10 @@ export async function decryptKeystoreFile(file: string, password: string, onProg
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/incorrect password/i.test(message)) {
-      throw new WalletError('wrong_password', 'Wrong wallet password. Try again; if it is lost, restore the wallet from its recovery words.');
+      throw new WalletError(
+        'wrong_password',
+        'Wrong wallet password. Try again; if it is lost, restore the wallet from its recovery words.',
+      );
     }
     throw corrupt(file, 'its contents are damaged');
   }

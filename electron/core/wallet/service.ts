@@ -21,7 +21,8 @@ export interface WalletInfo {
   backupChallenge: number[];
 }
 
-export type WalletState = { state: 'none' } | { state: 'ready'; info: WalletInfo } | { state: 'corrupt'; file: string; message: string };
+export type WalletState =
+  { state: 'none' } | { state: 'ready'; info: WalletInfo } | { state: 'corrupt'; file: string; message: string };
 
 export interface WalletServiceOptions {
   dataDir: string;
@@ -82,7 +83,10 @@ export class WalletService {
     }
     if (!meta) {
       const address = kind.kind === 'plain' ? kind.address : getAddress(kind.file.address);
-      return { state: 'ready', info: toInfo({ kind: 'private-key', address, createdAt: 0, backupConfirmed: true, backupChallenge: [] }) };
+      return {
+        state: 'ready',
+        info: toInfo({ kind: 'private-key', address, createdAt: 0, backupConfirmed: true, backupChallenge: [] }),
+      };
     }
     return { state: 'ready', info: toInfo(meta) };
   }
@@ -114,7 +118,10 @@ export class WalletService {
     this.checkPassword(password);
     const normalized = phrase.trim().toLowerCase().split(/\s+/).join(' ');
     if (!Mnemonic.isValidMnemonic(normalized)) {
-      throw new WalletError('bad_mnemonic', 'Those recovery words are not a valid BIP-39 phrase. Check each word and their order.');
+      throw new WalletError(
+        'bad_mnemonic',
+        'Those recovery words are not a valid BIP-39 phrase. Check each word and their order.',
+      );
     }
     registerSecret(normalized);
     this.prepareSlot();
@@ -125,7 +132,8 @@ export class WalletService {
   async importPrivateKey(key: string, password: string, onProgress?: (f: number) => void): Promise<WalletInfo> {
     this.checkPassword(password);
     const hex = key.trim().startsWith('0x') ? key.trim() : `0x${key.trim()}`;
-    if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new WalletError('bad_key', 'A private key is 64 hexadecimal characters, optionally after 0x.');
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+      throw new WalletError('bad_key', 'A private key is 64 hexadecimal characters, optionally after 0x.');
     registerSecret(hex);
     this.prepareSlot();
     await this.store(new Wallet(hex), password, 'private-key', true, [], onProgress);
@@ -134,13 +142,30 @@ export class WalletService {
 
   /** Pays out to an address held elsewhere (another wallet, an exchange deposit address). No key here. */
   watch(address: string): WalletInfo {
-    if (!isAddress(address)) throw new WalletError('bad_address', `"${address}" is not an Ethereum address (0x followed by 40 hex characters).`);
+    if (!isAddress(address))
+      throw new WalletError(
+        'bad_address',
+        `"${address}" is not an Ethereum address (0x followed by 40 hex characters).`,
+      );
     if (fs.existsSync(this.paths.keystore)) {
-      throw new WalletError('exists', 'This rig already holds a wallet key. Pay out to it, or remove the wallet before switching to a watch-only address.');
+      throw new WalletError(
+        'exists',
+        'This rig already holds a wallet key. Pay out to it, or remove the wallet before switching to a watch-only address.',
+      );
     }
     writeFileAtomic(
       this.paths.meta,
-      JSON.stringify({ kind: 'watch-only', address: getAddress(address), createdAt: this.now(), backupConfirmed: true, backupChallenge: [] } satisfies WalletMeta, null, 2),
+      JSON.stringify(
+        {
+          kind: 'watch-only',
+          address: getAddress(address),
+          createdAt: this.now(),
+          backupConfirmed: true,
+          backupChallenge: [],
+        } satisfies WalletMeta,
+        null,
+        2,
+      ),
     );
     return this.info()!;
   }
@@ -184,8 +209,16 @@ export class WalletService {
   private async decrypt(password: string, onProgress?: (f: number) => void): Promise<Signer> {
     const s = this.state();
     if (s.state === 'corrupt') throw new WalletError('corrupt_keystore', s.message);
-    if (s.state === 'none') throw new WalletError('no_wallet', 'There is no wallet on this rig yet. Create one, import one, or set a watch-only payout address.');
-    if (s.info.kind === 'watch-only') throw new WalletError('watch_only', 'This is a watch-only address: its key lives elsewhere, so nothing is signed here.');
+    if (s.state === 'none')
+      throw new WalletError(
+        'no_wallet',
+        'There is no wallet on this rig yet. Create one, import one, or set a watch-only payout address.',
+      );
+    if (s.info.kind === 'watch-only')
+      throw new WalletError(
+        'watch_only',
+        'This is a watch-only address: its key lives elsewhere, so nothing is signed here.',
+      );
     registerSecret(password);
     return decryptKeystoreFile(this.paths.keystore, password, onProgress, this.options.secretBox);
   }
@@ -211,18 +244,37 @@ export class WalletService {
   private prepareSlot(): void {
     const s = this.state();
     if (s.state === 'ready') {
-      throw new WalletError('exists', `This rig already has a wallet (${s.info.address}). Remove ${this.paths.dir} yourself first if you really mean to replace it.`);
+      throw new WalletError(
+        'exists',
+        `This rig already has a wallet (${s.info.address}). Remove ${this.paths.dir} yourself first if you really mean to replace it.`,
+      );
     }
     if (s.state === 'corrupt') {
       for (const f of [this.paths.keystore, this.paths.meta]) if (fs.existsSync(f)) moveAside(f, this.now());
     }
   }
 
-  private async store(signer: Signer, password: string, kind: WalletMeta['kind'], backupConfirmed: boolean, challenge: number[], onProgress?: (f: number) => void): Promise<void> {
-    const json = await encryptSigner(signer, password, { insecureTestScryptN: this.options.keystore?.insecureTestScryptN, onProgress });
+  private async store(
+    signer: Signer,
+    password: string,
+    kind: WalletMeta['kind'],
+    backupConfirmed: boolean,
+    challenge: number[],
+    onProgress?: (f: number) => void,
+  ): Promise<void> {
+    const json = await encryptSigner(signer, password, {
+      insecureTestScryptN: this.options.keystore?.insecureTestScryptN,
+      onProgress,
+    });
     const box = usableBox(this.options.secretBox);
     writeFileAtomic(this.paths.keystore, box ? sealKeystore(json, signer.address, box) : json);
-    const meta: WalletMeta = { kind, address: signer.address, createdAt: this.now(), backupConfirmed, backupChallenge: challenge };
+    const meta: WalletMeta = {
+      kind,
+      address: signer.address,
+      createdAt: this.now(),
+      backupConfirmed,
+      backupChallenge: challenge,
+    };
     writeFileAtomic(this.paths.meta, JSON.stringify(meta, null, 2));
   }
 }
