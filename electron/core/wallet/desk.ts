@@ -13,6 +13,7 @@ import { explorerLink, type ChainConfig } from '../chain/config';
 import { ChainReader } from '../chain/reader';
 import { loadOrCreateNodeKey } from '../identity/node-key';
 import { ledgerPath, openLedgerDb } from '../ledger/database';
+import { readJoinState } from '../network/join-state';
 import { EarningsStore } from '../payouts/earnings-store';
 import { NetworkPayoutFeed } from '../payouts/network-feed';
 import { PayoutService, type ChainState } from '../payouts/service';
@@ -114,9 +115,10 @@ export class WalletDesk {
 
   async view(): Promise<WalletView> {
     const settings = this.o.settings();
-    const url = settings.payouts.networkUrl;
+    const joined = this.joinedNetwork();
+    const url = settings.payouts.networkUrl ?? joined.url;
     const state = this.wallet.state();
-    const payoutAddress = state.state === 'ready' ? state.info.payoutAddress : null;
+    const payoutAddress = (state.state === 'ready' ? state.info.payoutAddress : null) ?? joined.payoutAddress;
     let networkProblem: string | null = null;
     let feed: NetworkPayoutFeed | null = null;
     let signer: string | null = null;
@@ -190,6 +192,18 @@ export class WalletDesk {
     };
   }
 
+  /**
+   * The network this rig joined and the payout address it registered there. A rig that joined
+   * with a payout address is paid by that network, so its payouts are checked without any
+   * wallet or Settings set up; both, when set, win.
+   */
+  private joinedNetwork(): { url: string | null; payoutAddress: string | null } {
+    const joined = readJoinState(this.o.dataDir);
+    if (!joined) return { url: null, payoutAddress: null };
+    const url = joined.network === 'local' ? (joined.localUrl ?? null) : joined.network;
+    return { url, payoutAddress: joined.payoutAddress };
+  }
+
   private ingestQuietly(envelopes: unknown[]): void {
     new PayoutService({
       statements: this.statements,
@@ -227,14 +241,12 @@ export class WalletDesk {
       this.chainInfo?.info.token ??
       this.o.settings().payouts.chain?.token ?? { symbol: 'USDC', decimals: 6 };
     const csv = walletCsv({
-      earnings: this.earnings
-        .all()
-        .map((e) => ({
-          jobId: e.jobId,
-          completedAt: e.completedAt,
-          net: e.net,
-          statementId: paidBy.get(e.jobId) ?? null,
-        })),
+      earnings: this.earnings.all().map((e) => ({
+        jobId: e.jobId,
+        completedAt: e.completedAt,
+        net: e.net,
+        statementId: paidBy.get(e.jobId) ?? null,
+      })),
       payouts: payouts.map((p) => ({
         statementId: p.statementId,
         periodTo: p.periodTo,
