@@ -22,6 +22,7 @@ import { walletHandlers } from './wallet/handlers';
 import type { SecretBox } from './wallet/secret-box';
 import { loadMarketData } from './gpu/market-data';
 import { resolveRate } from '../../shared/earnings/exchange';
+import { ledgerPath, ledgerQuarantine } from './ledger/database';
 
 export interface AgentOptions {
   dataDir: string;
@@ -136,6 +137,12 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    const ledger = ledgerQuarantine(ledgerPath(this.dataDir));
+    if (ledger)
+      this.log.warn(
+        { movedTo: ledger.movedTo },
+        `Ledger damaged (${ledger.reason}); moved aside, fresh ledger started`,
+      );
     await this.engine.start();
     await this.gpu.start();
     await this.jobs.start();
@@ -163,6 +170,12 @@ export class Agent {
   status(): AgentStatus {
     const docker = this.engine.current();
     const problems = docker.reachable ? [] : [docker.error ?? 'Docker engine unreachable'];
+    const ledger = ledgerQuarantine(ledgerPath(this.dataDir));
+    if (ledger) {
+      problems.push(
+        `The ledger file was damaged (${ledger.reason}) and a fresh one was started. The old file is kept at ${ledger.movedTo}; keep it for your records.`,
+      );
+    }
     const state = this.state === 'ready' && problems.length > 0 ? 'degraded' : this.state;
     return { state, dockerReachable: docker.reachable, problems, at: Date.now() };
   }

@@ -1,12 +1,47 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { quarantineFile, type QuarantineResult } from '../settings/quarantine';
 import { migrate } from './migrations';
 
 export const LEDGER_FILE = 'ledger.sqlite';
 
 export function ledgerPath(dataDir: string): string {
   return path.join(dataDir, LEDGER_FILE);
+}
+
+const quarantined = new Map<string, QuarantineResult>();
+
+/** Set when this process found the ledger damaged and moved it aside; shown to the user. */
+export function ledgerQuarantine(file: string): QuarantineResult | null {
+  return quarantined.get(path.resolve(file)) ?? null;
+}
+
+function damage(db: Database.Database): string | null {
+  try {
+    const result = db.pragma('quick_check', { simple: true });
+    return result === 'ok' ? null : `integrity check failed (${String(result)})`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * A ledger that is not a database, or fails its integrity check, is never written over: it is
+ * moved aside with its WAL and shared-memory files, so its rows can still be recovered, and a
+ * fresh ledger takes its place.
+ */
+function openIntact(file: string): Database.Database {
+  const db = new Database(file);
+  const reason = damage(db);
+  if (reason === null) return db;
+  db.close();
+  const moved = quarantineFile(file, `ledger ${reason}`);
+  for (const suffix of ['-wal', '-shm']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, moved.movedTo + suffix);
+  }
+  quarantined.set(path.resolve(file), moved);
+  return new Database(file);
 }
 
 /**
@@ -16,7 +51,7 @@ export function ledgerPath(dataDir: string): string {
  */
 export function openLedgerDb(file: string): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const db = new Database(file);
+  const db = openIntact(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

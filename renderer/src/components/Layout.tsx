@@ -36,7 +36,16 @@ export function Layout({ children }: { children: ReactNode }) {
           {t(`agentState.${state}`)}
         </div>
       </nav>
-      <main className="content">{children}</main>
+      <main className="content">
+        {status && status.problems.length > 0 && (
+          <ul className="problems" role="alert" data-testid="agent-problems">
+            {status.problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        )}
+        {children}
+      </main>
     </div>
   );
 }
