@@ -1,27 +1,10 @@
 import type { Session, WebContents, WebFrameMain } from 'electron';
+import { dashboardCsp } from '../../shared/security/csp';
 import { isAppUrl, type AppOrigin } from './origin';
 
-/**
- * The page may run only its own bundled scripts and styles, talk only to itself, and never be
- * framed or submit forms elsewhere. The dev server additionally needs inline scripts (React
- * refresh preamble), injected styles and its HMR websocket.
- */
+/** The shared dashboard policy; only the dev server origin varies. */
 export function contentSecurityPolicy(app: AppOrigin): string {
-  const dev = app.kind === 'dev';
-  const hmr = dev ? ` ${app.origin.replace(/^http/, 'ws')}` : '';
-  return [
-    "default-src 'none'",
-    dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
-    dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self'${hmr}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return dashboardCsp(app.kind === 'dev' ? app.origin : null);
 }
 
 /** Adds the CSP to every response the session receives, replacing any the server sent. */

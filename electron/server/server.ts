@@ -3,25 +3,14 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { dashboardCsp } from '../../shared/security/csp';
 import type { Agent } from '../core/agent';
 import { hostAllowed, originAllowed, parseCookies } from './guard';
 import { tokensMatch } from './token';
 
 export const AUTH_COOKIE = 'rigshare_token';
 
-/** The same policy the desktop shell enforces, plus a ban on framing the dashboard. */
-const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const DASHBOARD_CSP = dashboardCsp();
 
 export interface ServerOptions {
   agent: Agent;

@@ -1,11 +1,12 @@
 import type { RigshareClient } from '../../../shared/api/client';
 import { useConnection } from '../stores/connection';
 import { createHttpClient } from './http-client';
-import { createIpcClient, type PreloadBridge } from './ipc-client';
+import type { RigshareBridge } from '../../../shared/api/bridge';
+import { createIpcClient } from './ipc-client';
 
 declare global {
   interface Window {
-    rigshare?: PreloadBridge;
+    rigshare?: RigshareBridge;
   }
 }
 

@@ -1,21 +1,17 @@
+import type { RigshareBridge } from '../../../shared/api/bridge';
 import { unwrapReply, type RigshareClient } from '../../../shared/api/client';
-import type { EventName, MethodName } from '../../../shared/api/contract';
 
-/** What the preload exposes: one named function per method, plus subscribe. */
-export interface PreloadBridge {
-  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
-  [method: string]: unknown;
-}
-
-export function createIpcClient(bridge: PreloadBridge): RigshareClient {
+/** The contract through the preload bridge, inside the desktop app. */
+export function createIpcClient(bridge: RigshareBridge): RigshareClient {
   return {
     async call(method, input) {
-      const fn = bridge[method as MethodName] as ((input: unknown) => Promise<unknown>) | undefined;
+      // The bridge is typed per method; a generic call needs the widened signature.
+      const fn = bridge[method] as ((input: unknown) => Promise<unknown>) | undefined;
       if (typeof fn !== 'function') throw new Error(`The desktop bridge has no method ${method}`);
       return unwrapReply(method, await fn(input));
     },
     subscribe(event, listener) {
-      return bridge.subscribe(event, listener as (payload: unknown) => void);
+      return bridge.subscribe(event, listener);
     },
   };
 }
