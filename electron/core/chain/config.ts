@@ -1,3 +1,4 @@
+import type { ChainInfo } from '../../../shared/wallet/chain-info';
 import type { Finality } from './types';
 
 /** Everything needed to read payouts from a chain. The network directory supplies defaults. */
@@ -16,4 +17,17 @@ export interface ChainConfig {
 
 export function explorerLink(config: Pick<ChainConfig, 'explorerTxUrl'>, txHash: string): string | null {
   return config.explorerTxUrl ? config.explorerTxUrl.replace('{tx}', txHash) : null;
+}
+
+/** The reading side of what a network (or the user's settings) says about its payout chain. */
+export function chainConfigFrom(info: ChainInfo): ChainConfig {
+  return {
+    rpcUrl: info.rpcUrl,
+    chainId: info.chainId,
+    token: info.token,
+    treasury: info.treasury,
+    finality: { mode: 'confirmations', confirmations: info.confirmations },
+    fromBlock: info.fromBlock,
+    explorerTxUrl: info.explorerTxUrl,
+  };
 }

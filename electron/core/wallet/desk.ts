@@ -9,7 +9,7 @@ import type { Settings } from '../../../shared/settings/schema';
 import type { ChainInfo } from '../../../shared/wallet/chain-info';
 import { walletCsv } from '../../../shared/wallet/csv';
 import { SLA_TARGETS, type UptimeReport } from '../../../shared/wallet/uptime';
-import { explorerLink, type ChainConfig } from '../chain/config';
+import { chainConfigFrom, explorerLink, type ChainConfig } from '../chain/config';
 import { ChainReader } from '../chain/reader';
 import { loadOrCreateNodeKey } from '../identity/node-key';
 import { ledgerPath, openLedgerDb } from '../ledger/database';
@@ -92,16 +92,7 @@ export class WalletDesk {
       if (this.chainInfo?.url !== url) this.chainInfo = { url, info: await feed.chain() };
       info = this.chainInfo.info;
     }
-    if (!info) return null;
-    return {
-      rpcUrl: info.rpcUrl,
-      chainId: info.chainId,
-      token: info.token,
-      treasury: info.treasury,
-      finality: { mode: 'confirmations', confirmations: info.confirmations },
-      fromBlock: info.fromBlock,
-      explorerTxUrl: info.explorerTxUrl,
-    };
+    return info ? chainConfigFrom(info) : null;
   }
 
   private readerFor(config: ChainConfig): ChainReader {

@@ -5,7 +5,7 @@ import type { RunningCoordinator } from '../../../coordinator/server';
 import { settlementOf, startSettlement, type SettlementConfig } from '../../../coordinator/settlement/service';
 import { openLedgerDb } from '../../../electron/core/ledger/database';
 import { ChainReader } from '../../../electron/core/chain/reader';
-import type { ChainConfig } from '../../../electron/core/chain/config';
+import { chainConfigFrom, type ChainConfig } from '../../../electron/core/chain/config';
 import { EarningsStore } from '../../../electron/core/payouts/earnings-store';
 import { NetworkPayoutFeed } from '../../../electron/core/payouts/network-feed';
 import { PayoutService } from '../../../electron/core/payouts/service';
@@ -59,15 +59,7 @@ export async function paidNetwork(settlement: SettlementConfig = {}): Promise<Pa
   const statements = new StatementStore(db);
   const feed = new NetworkPayoutFeed(coord.url, identity, 31337);
   const info = await feed.chain();
-  const chainConfig: ChainConfig = {
-    rpcUrl: info.rpcUrl,
-    chainId: info.chainId,
-    token: info.token,
-    treasury: info.treasury,
-    finality: { mode: 'confirmations', confirmations: info.confirmations },
-    fromBlock: info.fromBlock,
-    explorerTxUrl: info.explorerTxUrl,
-  };
+  const chainConfig = chainConfigFrom(info);
   const readers: ChainReader[] = [];
   const net: PaidNetwork = {
     coord,
