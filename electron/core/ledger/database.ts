@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { quarantineFile, type QuarantineResult } from '../settings/quarantine';
+import { quarantineFile, type QuarantineResult } from '../files/quarantine';
 import { migrate } from './migrations';
 
 export const LEDGER_FILE = 'ledger.sqlite';

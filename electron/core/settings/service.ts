@@ -4,7 +4,7 @@ import type { SettingsView } from '../../../shared/api/methods/settings';
 import { Settings, SettingsPatch, defaultSettings } from '../../../shared/settings/schema';
 import type { Logger } from '../log/logger';
 import { SETTINGS_FILE_STEM, type SettingsBackend } from './backend';
-import { quarantineFile, readJsonFile, type QuarantineResult } from './quarantine';
+import { quarantineFile, readJsonFile, type QuarantineResult } from '../files/quarantine';
 
 export function settingsFilePath(dataDir: string): string {
   return path.join(dataDir, `${SETTINGS_FILE_STEM}.json`);

@@ -48,10 +48,3 @@ export function writeFileAtomic(file: string, text: string): void {
   }
   fs.renameSync(tmp, file);
 }
-
-/** Moves a damaged file aside under a dated name and returns where it went. Never deletes it. */
-export function moveAside(file: string, now = Date.now()): string {
-  const aside = `${file}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
-  fs.renameSync(file, aside);
-  return aside;
-}

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { HDNodeWallet, Mnemonic, Wallet, getAddress, isAddress } from 'ethers';
 import { registerSecret } from '../log/scrub';
 import { WalletError } from './errors';
-import { META_FILE, WalletMeta, moveAside, walletPaths, writeFileAtomic, type WalletPaths } from './files';
+import { quarantineFile } from '../files/quarantine';
+import { META_FILE, WalletMeta, walletPaths, writeFileAtomic, type WalletPaths } from './files';
 import { decryptKeystoreFile, encryptSigner, type KeystoreOptions, type Signer } from './keystore';
 import { classifyKeystoreText, sealKeystore, usableBox, type SecretBox } from './secret-box';
 
@@ -250,7 +251,9 @@ export class WalletService {
       );
     }
     if (s.state === 'corrupt') {
-      for (const f of [this.paths.keystore, this.paths.meta]) if (fs.existsSync(f)) moveAside(f, this.now());
+      for (const f of [this.paths.keystore, this.paths.meta]) {
+        if (fs.existsSync(f)) quarantineFile(f, s.message, new Date(this.now()));
+      }
     }
   }
 
